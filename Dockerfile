@@ -1,0 +1,39 @@
+# One image for every attune process: web (gunicorn), worker and beat (Celery).
+# docker-compose.yml picks the process with `command:`; the default is the web server.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DEBUG=false \
+    ATTUNE_VAR_DIR=/app/var
+
+# An unprivileged account owns the code and the writable var/ folder.
+RUN groupadd --system --gid 10001 attune \
+    && useradd --system --uid 10001 --gid attune --home-dir /app --no-create-home \
+       --shell /usr/sbin/nologin attune \
+    && mkdir -p /app/var \
+    && chown -R attune:attune /app
+
+WORKDIR /app
+
+# Dependencies first, so editing the code does not reinstall them.
+# Every package in the lock file is pinned with its hashes; pip refuses anything else.
+COPY requirements.lock ./
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
+
+COPY --chown=attune:attune . /app
+
+USER attune
+
+# The key below exists only for this build step (settings refuse the development key
+# when DEBUG is off); it is never part of the image's environment.
+RUN SECRET_KEY=build-only-collectstatic-key-not-used-at-runtime \
+    python manage.py collectstatic --noinput
+
+EXPOSE 8000
+
+# No HEALTHCHECK here: worker and beat run from this image too and serve no HTTP.
+# docker-compose.yml gives each service a health check of its own.
+
+CMD ["gunicorn", "attune.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]

@@ -1,0 +1,21 @@
+from attune.errors import Conflict, Invalid
+
+
+class InvalidInvitation(Invalid):
+    code = "invalid_invitation"
+    message = "This invitation link is not valid: it may have expired, been used or withdrawn."
+
+
+class OwnInvitation(Invalid):
+    code = "own_invitation"
+    message = "You cannot accept your own invitation."
+
+
+class AlreadyPaired(Conflict):
+    code = "already_paired"
+    message = "One of you already has a partner on attune."
+
+
+class WrongPassword(Invalid):
+    code = "incorrect_password"
+    message = "That password is not correct."

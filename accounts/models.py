@@ -1,0 +1,175 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone as dj_timezone
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. Logs in with email; the profile lives here to spare a join."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField(unique=True)
+    display_name = models.CharField(max_length=80, blank=True)
+    timezone = models.CharField(max_length=64, default="UTC")
+    quiet_hours_start = models.TimeField(null=True, blank=True)
+    quiet_hours_end = models.TimeField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=dj_timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(quiet_hours_start__isnull=True, quiet_hours_end__isnull=True)
+                    | Q(quiet_hours_start__isnull=False, quiet_hours_end__isnull=False)
+                ),
+                name="user_quiet_hours_both_or_neither",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.email
+
+    @property
+    def public_name(self) -> str:
+        """What a partner or an invitee sees: the display name, else the email's local part."""
+        return self.display_name or self.email.split("@", 1)[0]
+
+
+class Invitation(models.Model):
+    """A single-use link that pairs whoever accepts it with the inviter.
+
+    Only a hash of the token is stored; the token itself is shown once.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    inviter = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=dj_timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["inviter", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Invitation {self.pk}"
+
+    def status_at(self, now: datetime) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.withdrawn_at:
+            return "withdrawn"
+        if self.expires_at <= now:
+            return "expired"
+        return "pending"
+
+
+class Partnership(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(default=dj_timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Partnership {self.pk}"
+
+
+class Membership(models.Model):
+    """One person's side of a partnership: their own pause switch lives here.
+
+    `ended_at` repeats the partnership's so that the database itself can refuse a
+    second active partnership for the same person (a partial unique index).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    sharing_paused = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=dj_timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(ended_at__isnull=True),
+                name="one_active_partnership_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "user"], name="membership_once_per_partnership"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Membership {self.pk}"
+
+
+class ConsentEvent(models.Model):
+    """The append-only consent log: who granted, revoked, paused, paired or unpaired.
+
+    It names items by type and id only, never by their text.
+    """
+
+    class Kind(models.TextChoices):
+        PAIRED = "paired"
+        UNPAIRED = "unpaired"
+        SHARING_PAUSED = "sharing_paused"
+        SHARING_RESUMED = "sharing_resumed"
+        SHARE_GRANTED = "share_granted"
+        SHARE_REVOKED = "share_revoked"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consent_events")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    partnership = models.ForeignKey(
+        Partnership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    item_type = models.CharField(max_length=32, blank=True)
+    item_id = models.UUIDField(null=True, blank=True)
+    created_at = models.DateTimeField(default=dj_timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError("The consent log is append-only.")
+        super().save(*args, **kwargs)

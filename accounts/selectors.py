@@ -1,0 +1,44 @@
+"""Reads scoped to the person asking. Other apps ask here who someone's partner is."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import ConsentEvent, Invitation, Membership, User
+from accounts.tokens import hash_token
+
+
+def active_membership(*, user: User) -> Membership | None:
+    return (
+        Membership.objects.select_related("partnership")
+        .filter(user=user, ended_at__isnull=True)
+        .first()
+    )
+
+
+def partner_membership(*, membership: Membership) -> Membership | None:
+    """The other side of `membership`'s partnership, with the partner's user row."""
+    return (
+        Membership.objects.select_related("user")
+        .filter(partnership_id=membership.partnership_id)
+        .exclude(user_id=membership.user_id)
+        .first()
+    )
+
+
+def invitations_of(*, user: User) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(inviter=user)
+
+
+def invitation_pending_by_token(*, token: str) -> Invitation | None:
+    invitation = (
+        Invitation.objects.select_related("inviter").filter(token_hash=hash_token(token)).first()
+    )
+    if invitation is None or invitation.status_at(timezone.now()) != "pending":
+        return None
+    return invitation
+
+
+def consent_events_of(*, user: User) -> QuerySet[ConsentEvent]:
+    return ConsentEvent.objects.filter(user=user)

@@ -1,0 +1,242 @@
+"""Every write `accounts` makes. One transaction per use case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts import emails, hooks, tasks
+from accounts.errors import AlreadyPaired, InvalidInvitation, OwnInvitation, WrongPassword
+from accounts.models import ConsentEvent, Invitation, Membership, Partnership, User
+from accounts.tokens import hash_token, new_token
+from attune.errors import Conflict, NotFound
+
+_UNSET = object()
+
+
+def profile_update(
+    *,
+    user: User,
+    display_name: str | None = None,
+    timezone_name: str | None = None,
+    quiet_hours: tuple[time, time] | object | None = _UNSET,
+) -> User:
+    fields = []
+    if display_name is not None:
+        user.display_name = display_name
+        fields.append("display_name")
+    if timezone_name is not None:
+        user.timezone = timezone_name
+        fields.append("timezone")
+    if quiet_hours is not _UNSET:
+        start, end = quiet_hours if isinstance(quiet_hours, tuple) else (None, None)
+        user.quiet_hours_start, user.quiet_hours_end = start, end
+        fields += ["quiet_hours_start", "quiet_hours_end"]
+    if fields:
+        user.save(update_fields=fields)
+    return user
+
+
+@dataclass(frozen=True)
+class NewInvitation:
+    invitation: Invitation
+    token: str
+
+    @property
+    def url(self) -> str:
+        return f"{settings.SITE_URL}/invite/{self.token}"
+
+
+def invitation_create(*, inviter: User, email: str = "") -> NewInvitation:
+    if Membership.objects.filter(user=inviter, ended_at__isnull=True).exists():
+        raise AlreadyPaired("You already have a partner; end that partnership first.")
+    token = new_token()
+    now = timezone.now()
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            inviter=inviter,
+            email=email.strip().lower(),
+            token_hash=hash_token(token),
+            created_at=now,
+            expires_at=now + settings.INVITATION_TTL,
+        )
+        if invitation.email:
+            # The token travels with the message because only its hash is
+            # stored; the task checks it against that hash before sending.
+            transaction.on_commit(
+                lambda: tasks.send_invitation_email.delay(str(invitation.id), token)
+            )
+    return NewInvitation(invitation=invitation, token=token)
+
+
+def invitation_email_send(*, invitation_id: str, token: str) -> bool:
+    """Send the invitation email once. False when there is nothing (more) to send.
+
+    The conditional UPDATE is the claim: a redelivered task finds `emailed_at`
+    set and stops. A failed send releases the claim so a retry can take it.
+    """
+    now = timezone.now()
+    claimed = (
+        Invitation.objects.filter(
+            pk=invitation_id,
+            token_hash=hash_token(token),
+            emailed_at__isnull=True,
+            accepted_at__isnull=True,
+            withdrawn_at__isnull=True,
+            expires_at__gt=now,
+        )
+        .exclude(email="")
+        .update(emailed_at=now)
+    )
+    if not claimed:
+        return False
+    invitation = Invitation.objects.select_related("inviter").get(pk=invitation_id)
+    try:
+        emails.send_invitation(invitation=invitation, url=NewInvitation(invitation, token).url)
+    except Exception:
+        Invitation.objects.filter(pk=invitation_id).update(emailed_at=None)
+        raise
+    return True
+
+
+def invitation_withdraw(*, invitation_id: str, by: User) -> None:
+    """Idempotent; an invitation that was already accepted cannot be taken back."""
+    withdrawn = Invitation.objects.filter(
+        pk=invitation_id, inviter=by, accepted_at__isnull=True, withdrawn_at__isnull=True
+    ).update(withdrawn_at=timezone.now())
+    if withdrawn:
+        return
+    invitation = Invitation.objects.filter(pk=invitation_id, inviter=by).first()
+    if invitation is None:
+        raise NotFound()
+    if invitation.accepted_at:
+        raise Conflict("This invitation was already accepted.", code="invitation_accepted")
+
+
+def invitation_accept(*, token: str, user: User) -> Partnership:
+    """Pair `user` with the inviter. Single-use even when two accepts race.
+
+    Both people's rows are locked first, so two accepts that share a person run
+    one after the other; the conditional UPDATE then finds the invitation already
+    claimed. The partial unique index on active memberships is the last word.
+    """
+    try:
+        with transaction.atomic():
+            return _accept(token=token, user=user)
+    except IntegrityError:
+        raise AlreadyPaired() from None
+
+
+def _accept(*, token: str, user: User) -> Partnership:
+    now = timezone.now()
+    invitation = Invitation.objects.filter(token_hash=hash_token(token)).first()
+    if invitation is None or invitation.status_at(now) != "pending":
+        raise InvalidInvitation()
+    if invitation.inviter_id == user.pk:
+        raise OwnInvitation()
+    pair = sorted([invitation.inviter_id, user.pk])
+    # Lock both people first, always in the same order, before touching any
+    # other row: two pairings that share a person then queue up here. Taking
+    # these locks later deadlocks, because the claim below takes key-share locks
+    # on users through its foreign key.
+    list(User.objects.select_for_update(no_key=True).filter(pk__in=pair).order_by("pk"))
+    claimed = Invitation.objects.filter(
+        pk=invitation.pk,
+        accepted_at__isnull=True,
+        withdrawn_at__isnull=True,
+        expires_at__gt=now,
+    ).update(accepted_at=now, accepted_by=user)
+    if claimed != 1:
+        raise InvalidInvitation()
+    if Membership.objects.filter(user_id__in=pair, ended_at__isnull=True).exists():
+        raise AlreadyPaired()
+
+    partnership = Partnership.objects.create(created_at=now)
+    Membership.objects.bulk_create(
+        [Membership(partnership=partnership, user_id=uid, created_at=now) for uid in pair]
+    )
+    ConsentEvent.objects.bulk_create(
+        [
+            ConsentEvent(user_id=uid, kind=ConsentEvent.Kind.PAIRED, partnership=partnership)
+            for uid in pair
+        ]
+    )
+    # Any other link either of them still has out would pair them a second time
+    # once this partnership ends; nobody would expect that.
+    Invitation.objects.filter(
+        inviter_id__in=pair, accepted_at__isnull=True, withdrawn_at__isnull=True
+    ).update(withdrawn_at=now)
+    return partnership
+
+
+def partnership_set_paused(*, user: User, paused: bool) -> Membership:
+    with transaction.atomic():
+        membership = (
+            Membership.objects.select_for_update().filter(user=user, ended_at__isnull=True).first()
+        )
+        if membership is None:
+            raise NotFound("You have no partner right now.")
+        if membership.sharing_paused != paused:
+            membership.sharing_paused = paused
+            membership.save(update_fields=["sharing_paused"])
+            kind = ConsentEvent.Kind.SHARING_PAUSED if paused else ConsentEvent.Kind.SHARING_RESUMED
+            ConsentEvent.objects.create(
+                user=user, kind=kind, partnership_id=membership.partnership_id
+            )
+        return membership
+
+
+def partnership_end(*, user: User) -> None:
+    """Either partner ends it, alone and at once. The other sees only that it ended."""
+    with transaction.atomic():
+        _end_active_partnership(user=user)
+
+
+def _end_active_partnership(*, user: User) -> Partnership | None:
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("partnership")
+        .filter(user=user, ended_at__isnull=True)
+        .first()
+    )
+    if membership is None:
+        raise NotFound("You have no partner right now.")
+    now = timezone.now()
+    partnership = membership.partnership
+    partnership.ended_at = now
+    partnership.save(update_fields=["ended_at"])
+    member_ids = list(
+        Membership.objects.filter(partnership=partnership).values_list("user_id", flat=True)
+    )
+    Membership.objects.filter(partnership=partnership).update(ended_at=now)
+    ConsentEvent.objects.bulk_create(
+        [
+            ConsentEvent(user_id=uid, kind=ConsentEvent.Kind.UNPAIRED, partnership=partnership)
+            for uid in member_ids
+        ]
+    )
+    hooks.partnership_ended.send(sender=Partnership, partnership=partnership)
+    return partnership
+
+
+def account_delete(*, user: User, password: str) -> None:
+    """Erase the account and everything it owns; the partner sees it end."""
+    if not user.check_password(password):
+        raise WrongPassword(param="password")
+    with transaction.atomic():
+        if Membership.objects.filter(user=user, ended_at__isnull=True).exists():
+            _end_active_partnership(user=user)
+        hooks.account_deleting.send(sender=User, user=user)
+        partnership_ids = list(
+            Membership.objects.filter(user=user).values_list("partnership_id", flat=True)
+        )
+        user.delete()
+        # A partnership whose members are both gone holds nothing anyone can see.
+        Partnership.objects.filter(pk__in=partnership_ids).exclude(
+            Q(members__isnull=False)
+        ).delete()

@@ -1,0 +1,16 @@
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from accounts import services
+
+
+@shared_task(
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    max_retries=6,
+)
+def send_invitation_email(invitation_id: str, token: str) -> None:
+    """Safe to run twice: the service claims the invitation before it sends."""
+    services.invitation_email_send(invitation_id=invitation_id, token=token)

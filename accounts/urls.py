@@ -1,0 +1,17 @@
+from django.urls import path
+
+from accounts import views
+
+urlpatterns = [
+    path("me", views.MeView.as_view(), name="me"),
+    path("me/export", views.MeExportView.as_view(), name="me-export"),
+    path("invitations", views.InvitationListView.as_view(), name="invitations"),
+    path("invitations/accept", views.InvitationAcceptView.as_view(), name="invitation-accept"),
+    path(
+        "invitations/<uuid:invitation_id>",
+        views.InvitationDetailView.as_view(),
+        name="invitation-detail",
+    ),
+    path("partnership", views.PartnershipView.as_view(), name="partnership"),
+    path("consent-log", views.ConsentLogView.as_view(), name="consent-log"),
+]

@@ -1,0 +1,141 @@
+"""The accounts API: validate input, call one service, render output."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import exports, selectors, services
+from accounts.serializers import (
+    ConsentEventSerializer,
+    InvitationAcceptSerializer,
+    InvitationCreateSerializer,
+    InvitationSerializer,
+    MeSerializer,
+    MeUpdateSerializer,
+    NewInvitationSerializer,
+    PartnershipSerializer,
+    PartnershipUpdateSerializer,
+    PasswordSerializer,
+)
+from attune.api.throttling import WriteRateThrottle
+from attune.api.views import caller
+from attune.errors import NotFound
+
+
+def _validated(serializer_class: type[serializers.Serializer], request: Request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class MeView(APIView):
+    @extend_schema(responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(MeSerializer(caller(request)).data)
+
+    @extend_schema(request=MeUpdateSerializer, responses=MeSerializer)
+    def patch(self, request: Request) -> Response:
+        data = _validated(MeUpdateSerializer, request)
+        changes = {}
+        if "display_name" in data:
+            changes["display_name"] = data["display_name"]
+        if "timezone" in data:
+            changes["timezone_name"] = data["timezone"]
+        if "quiet_hours" in data:
+            hours = data["quiet_hours"]
+            changes["quiet_hours"] = (hours["start"], hours["end"]) if hours else None
+        user = services.profile_update(user=caller(request), **changes)
+        return Response(MeSerializer(user).data)
+
+    @extend_schema(request=PasswordSerializer, responses={204: None})
+    def delete(self, request: Request) -> Response:
+        data = _validated(PasswordSerializer, request)
+        services.account_delete(user=caller(request), password=data["password"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeExportView(APIView):
+    @extend_schema(
+        responses=inline_serializer("Export", {"exported_at": serializers.DateTimeField()})
+    )
+    def get(self, request: Request) -> Response:
+        response = Response(exports.export_user(user=caller(request)))
+        response["Content-Disposition"] = 'attachment; filename="attune-export.json"'
+        return response
+
+
+class InvitationListView(ListAPIView):
+    serializer_class = InvitationSerializer
+    throttle_classes = [WriteRateThrottle]
+    throttle_scope = "invitations"
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.invitations_of(user=caller(self.request))
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+    @extend_schema(request=InvitationCreateSerializer, responses={201: NewInvitationSerializer})
+    def post(self, request: Request) -> Response:
+        data = _validated(InvitationCreateSerializer, request)
+        created = services.invitation_create(inviter=caller(request), email=data.get("email", ""))
+        body = NewInvitationSerializer(created.invitation).data
+        body.update(token=created.token, url=created.url)
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class InvitationDetailView(APIView):
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, invitation_id: str) -> Response:
+        services.invitation_withdraw(invitation_id=invitation_id, by=caller(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _partnership_response(user, status_code: int = 200) -> Response:  # type: ignore[no-untyped-def]
+    membership = selectors.active_membership(user=user)
+    if membership is None:
+        raise NotFound("You have no partner right now.")
+    other = selectors.partner_membership(membership=membership)
+    context = {"partner": other.user if other else None}
+    return Response(PartnershipSerializer(membership, context=context).data, status=status_code)
+
+
+class InvitationAcceptView(APIView):
+    throttle_classes = [WriteRateThrottle]
+    throttle_scope = "invitation_accept"
+
+    @extend_schema(request=InvitationAcceptSerializer, responses={201: PartnershipSerializer})
+    def post(self, request: Request) -> Response:
+        data = _validated(InvitationAcceptSerializer, request)
+        services.invitation_accept(token=data["token"], user=caller(request))
+        return _partnership_response(caller(request), status.HTTP_201_CREATED)
+
+
+class PartnershipView(APIView):
+    @extend_schema(responses=PartnershipSerializer)
+    def get(self, request: Request) -> Response:
+        return _partnership_response(caller(request))
+
+    @extend_schema(request=PartnershipUpdateSerializer, responses=PartnershipSerializer)
+    def patch(self, request: Request) -> Response:
+        data = _validated(PartnershipUpdateSerializer, request)
+        services.partnership_set_paused(user=caller(request), paused=data["sharing_paused"])
+        return _partnership_response(caller(request))
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request) -> Response:
+        services.partnership_end(user=caller(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ConsentLogView(ListAPIView):
+    serializer_class = ConsentEventSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.consent_events_of(user=caller(self.request))

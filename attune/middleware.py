@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
+
+from attune.api.errors import error_response
+
+logger = logging.getLogger("attune.api")
+
+API_PREFIXES = ("/api/v1/", "/_allauth/")
+
+PLAIN_MESSAGES = {
+    404: "Not found.",
+    405: "Method not allowed.",
+    500: "Something went wrong on our side.",
+}
+
+
+class ApiResponseMiddleware:
+    """API responses are never cached, and even Django's own errors speak JSON there.
+
+    DRF shapes errors raised inside its views; a path that matches no route, or a
+    crash outside DRF, would otherwise answer with an HTML page.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith(API_PREFIXES):
+            return response
+        if response.status_code >= 400 and not _is_json(response):
+            status = response.status_code
+            response = error_response(status, PLAIN_MESSAGES.get(status, "Request failed."))
+        add_never_cache_headers(response)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if request.path.startswith(API_PREFIXES):
+            logger.error("Unhandled error at %s", request.path, exc_info=exception)
+            return error_response(500, PLAIN_MESSAGES[500])
+        return None
+
+
+def _is_json(response: HttpResponse) -> bool:
+    if not response.get("Content-Type", "").startswith("application/json"):
+        return False
+    if getattr(response, "streaming", False):
+        return True
+    try:
+        json.loads(response.content or b"null")
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,554 @@
+"""Who may do what under /api/v1/: one row per actor, method and endpoint.
+
+The actors: alice (the owner), bob (her current partner), dave (her ex-partner),
+carol (a stranger) and an anonymous caller. `{id}` is always alice's pending
+invitation. Outsiders get 404, never 403, and a refused request writes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, cast
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.test import APIClient
+
+from accounts.models import ConsentEvent, Invitation, Membership, Partnership, User
+from tests.factories import PASSWORD, InvitationFactory
+
+pytestmark = pytest.mark.django_db
+
+ACTORS = ("alice", "bob", "dave", "carol", "anon")
+API_PREFIX = "api/v1/"
+INVITATION_TOKEN = "alices-invitation-token-0123456789abcdef"
+RENAME = {"display_name": "Renamed"}
+PAUSE = {"sharing_paused": True}
+ERASE = {"password": PASSWORD}
+ACCEPT = {"token": INVITATION_TOKEN}
+
+# (actor, method, path template, body, expected status)
+MATRIX: list[tuple[str, str, str, dict[str, Any] | None, int]] = [
+    # me: always the caller's own profile; DELETE erases the caller, nobody else.
+    ("alice", "GET", "me", None, 200),
+    ("bob", "GET", "me", None, 200),
+    ("dave", "GET", "me", None, 200),
+    ("carol", "GET", "me", None, 200),
+    ("anon", "GET", "me", None, 401),
+    ("alice", "PATCH", "me", RENAME, 200),
+    ("bob", "PATCH", "me", RENAME, 200),
+    ("dave", "PATCH", "me", RENAME, 200),
+    ("carol", "PATCH", "me", RENAME, 200),
+    ("anon", "PATCH", "me", RENAME, 401),
+    ("alice", "DELETE", "me", ERASE, 204),
+    ("bob", "DELETE", "me", ERASE, 204),
+    ("dave", "DELETE", "me", ERASE, 204),
+    ("carol", "DELETE", "me", ERASE, 204),
+    ("anon", "DELETE", "me", ERASE, 401),
+    # me/export: everything the caller owns, and nothing of anyone else.
+    ("alice", "GET", "me/export", None, 200),
+    ("bob", "GET", "me/export", None, 200),
+    ("dave", "GET", "me/export", None, 200),
+    ("carol", "GET", "me/export", None, 200),
+    ("anon", "GET", "me/export", None, 401),
+    # invitations: each lists only their own; someone paired cannot invite.
+    ("alice", "GET", "invitations", None, 200),
+    ("bob", "GET", "invitations", None, 200),
+    ("dave", "GET", "invitations", None, 200),
+    ("carol", "GET", "invitations", None, 200),
+    ("anon", "GET", "invitations", None, 401),
+    ("alice", "POST", "invitations", {}, 409),
+    ("bob", "POST", "invitations", {}, 409),
+    ("dave", "POST", "invitations", {}, 201),
+    ("carol", "POST", "invitations", {}, 201),
+    ("anon", "POST", "invitations", {}, 401),
+    # invitations/{id}: only its inviter may withdraw it; to anyone else it does not exist.
+    ("alice", "DELETE", "invitations/{id}", None, 204),
+    ("bob", "DELETE", "invitations/{id}", None, 404),
+    ("dave", "DELETE", "invitations/{id}", None, 404),
+    ("carol", "DELETE", "invitations/{id}", None, 404),
+    ("anon", "DELETE", "invitations/{id}", None, 401),
+    # invitations/accept with alice's token: she is paired already, so nobody pairs.
+    ("alice", "POST", "invitations/accept", ACCEPT, 400),
+    ("bob", "POST", "invitations/accept", ACCEPT, 409),
+    ("dave", "POST", "invitations/accept", ACCEPT, 409),
+    ("carol", "POST", "invitations/accept", ACCEPT, 409),
+    ("anon", "POST", "invitations/accept", ACCEPT, 401),
+    # partnership: the two partners only; an ex-partner learns nothing.
+    ("alice", "GET", "partnership", None, 200),
+    ("bob", "GET", "partnership", None, 200),
+    ("dave", "GET", "partnership", None, 404),
+    ("carol", "GET", "partnership", None, 404),
+    ("anon", "GET", "partnership", None, 401),
+    ("alice", "PATCH", "partnership", PAUSE, 200),
+    ("bob", "PATCH", "partnership", PAUSE, 200),
+    ("dave", "PATCH", "partnership", PAUSE, 404),
+    ("carol", "PATCH", "partnership", PAUSE, 404),
+    ("anon", "PATCH", "partnership", PAUSE, 401),
+    ("alice", "DELETE", "partnership", None, 204),
+    ("bob", "DELETE", "partnership", None, 204),
+    ("dave", "DELETE", "partnership", None, 404),
+    ("carol", "DELETE", "partnership", None, 404),
+    ("anon", "DELETE", "partnership", None, 401),
+    # consent-log: the caller's own events only.
+    ("alice", "GET", "consent-log", None, 200),
+    ("bob", "GET", "consent-log", None, 200),
+    ("dave", "GET", "consent-log", None, 200),
+    ("carol", "GET", "consent-log", None, 200),
+    ("anon", "GET", "consent-log", None, 401),
+]
+
+# Endpoints whose every answer must hold only the caller's own data. The others
+# (partnership, accept) name the partner when they succeed.
+OWN_DATA_ONLY = {"me", "me/export", "invitations", "invitations/{id}", "consent-log"}
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    invitation: Invitation
+    partnership: Partnership
+
+    def path(self, template: str) -> str:
+        return "/api/v1/" + template.format(id=self.invitation.pk)
+
+    def markers(self, name: str) -> set[str]:
+        """Strings that identify `name`'s data: ids, email, invitations, consent events."""
+        user = self.users[name]
+        found = {str(user.pk), user.email}
+        for invitation in Invitation.objects.filter(inviter=user):
+            found.add(str(invitation.pk))
+            if invitation.email:
+                found.add(invitation.email)
+        found.update(str(pk) for pk in user.consent_events.values_list("pk", flat=True))
+        return found
+
+    def foreign_markers(self, actor: str) -> set[str]:
+        """What `actor` must never see: other people's markers and a partnership not theirs."""
+        foreign = set().union(*(self.markers(name) for name in self.users if name != actor))
+        if actor not in ("alice", "bob"):
+            foreign.add(str(self.partnership.pk))
+        return foreign
+
+
+@pytest.fixture
+def world(alice: User, bob: User, carol: User, dave: User) -> World:
+    invitation = cast(
+        Invitation,
+        InvitationFactory.create(
+            inviter=alice, token=INVITATION_TOKEN, email="invitee@example.com"
+        ),
+    )
+    partnership = Membership.objects.get(user=alice, ended_at=None).partnership
+    users = {"alice": alice, "bob": bob, "dave": dave, "carol": carol}
+    return World(users=users, invitation=invitation, partnership=partnership)
+
+
+def client_for(world: World, actor: str, login: Callable[[User], APIClient]) -> APIClient:
+    if actor == "anon":
+        return APIClient()
+    return login(world.users[actor])
+
+
+def call(client: APIClient, method: str, path: str, body: dict[str, Any] | None) -> Any:
+    return getattr(client, method.lower())(path, body, format="json")
+
+
+def snapshot() -> dict[str, set[Any]]:
+    """The stored state these endpoints can change (not sessions or last_login)."""
+    return {
+        "users": set(User.objects.values_list("pk", "email", "display_name")),
+        "invitations": set(
+            Invitation.objects.values_list("pk", "inviter_id", "accepted_at", "withdrawn_at")
+        ),
+        "partnerships": set(Partnership.objects.values_list("pk", "ended_at")),
+        "memberships": set(
+            Membership.objects.values_list("pk", "user_id", "ended_at", "sharing_paused")
+        ),
+        "consent_events": set(ConsentEvent.objects.values_list("pk", flat=True)),
+    }
+
+
+def assert_error_body(response: Any, status: int, code: str) -> None:
+    body = response.json()
+    assert body["status"] == status
+    assert len(body["errors"]) == 1
+    assert body["errors"][0]["code"] == code
+    assert body["errors"][0]["message"]
+
+
+# What each successful write must have done, and nothing more.
+
+
+def _renamed(world: World, user: User, before: dict, after: dict) -> None:
+    expected = {
+        (pk, email, "Renamed" if pk == user.pk else name) for pk, email, name in before["users"]
+    }
+    assert after["users"] == expected
+    assert {k: v for k, v in after.items() if k != "users"} == {
+        k: v for k, v in before.items() if k != "users"
+    }
+
+
+def _erased(world: World, user: User, before: dict, after: dict) -> None:
+    assert {pk for pk, *_ in after["users"]} == {pk for pk, *_ in before["users"]} - {user.pk}
+    assert not User.objects.filter(pk=user.pk).exists()
+    alice = world.users["alice"]
+    assert User.objects.filter(pk=alice.pk).exists() == (user.pk != alice.pk)
+
+
+def _invited(world: World, user: User, before: dict, after: dict) -> None:
+    new = after["invitations"] - before["invitations"]
+    assert len(new) == 1
+    assert next(iter(new))[1] == user.pk
+    assert after["invitations"] >= before["invitations"]
+    assert {k: v for k, v in after.items() if k != "invitations"} == {
+        k: v for k, v in before.items() if k != "invitations"
+    }
+
+
+def _withdrawn(world: World, user: User, before: dict, after: dict) -> None:
+    world.invitation.refresh_from_db()
+    assert world.invitation.inviter == user
+    assert world.invitation.withdrawn_at is not None
+    assert world.invitation.accepted_at is None
+
+
+def _paused(world: World, user: User, before: dict, after: dict) -> None:
+    paused = {(user_id, p) for _, user_id, ended, p in after["memberships"] if ended is None}
+    bob, alice = world.users["bob"].pk, world.users["alice"].pk
+    assert paused == {(alice, user.pk == alice), (bob, user.pk == bob)}
+    kinds = list(user.consent_events.order_by("created_at").values_list("kind", flat=True))
+    assert kinds[-1] == "sharing_paused"
+
+
+def _ended(world: World, user: User, before: dict, after: dict) -> None:
+    world.partnership.refresh_from_db()
+    assert world.partnership.ended_at is not None
+    assert not Membership.objects.filter(ended_at=None).exists()
+    assert after["users"] == before["users"]
+
+
+EFFECTS: dict[tuple[str, str], Callable[[World, User, dict, dict], None]] = {
+    ("PATCH", "me"): _renamed,
+    ("DELETE", "me"): _erased,
+    ("POST", "invitations"): _invited,
+    ("DELETE", "invitations/{id}"): _withdrawn,
+    ("PATCH", "partnership"): _paused,
+    ("DELETE", "partnership"): _ended,
+}
+
+
+def _row_id(row: tuple[str, str, str, Any, int]) -> str:
+    actor, method, template, _, status = row
+    return f"{actor}-{method}-{template}-{status}"
+
+
+@pytest.mark.parametrize(
+    ("actor", "method", "template", "body", "status"), MATRIX, ids=map(_row_id, MATRIX)
+)
+def test_it_answers_each_actor_as_the_matrix_says(
+    actor: str,
+    method: str,
+    template: str,
+    body: dict[str, Any] | None,
+    status: int,
+    world: World,
+    login: Callable[[User], APIClient],
+) -> None:
+    client = client_for(world, actor, login)
+    foreign = world.foreign_markers(actor)
+    names = {u.display_name for name, u in world.users.items() if name != actor}
+    before = snapshot()
+
+    response = call(client, method, world.path(template), body)
+
+    assert response.status_code == status, response.content
+    text = response.content.decode()
+    if status == 401:
+        assert_error_body(response, 401, "not_authenticated")
+        assert response.headers["WWW-Authenticate"]
+    if status == 404:
+        assert_error_body(response, 404, "not_found")
+    if status >= 400:
+        # A refusal writes nothing and names nobody.
+        assert snapshot() == before
+        assert not {marker for marker in foreign | names if marker in text}
+    if template in OWN_DATA_ONLY:
+        assert not {marker for marker in foreign if marker in text}
+    if method == "GET":
+        assert snapshot() == before
+    elif status < 300:
+        effect = EFFECTS.get((method, template))
+        assert effect is not None, f"add the stored effect of {method} {template} to EFFECTS"
+        effect(world, world.users[actor], before, snapshot())
+
+
+# The URL configuration and the matrix must agree.
+
+
+def _api_routes(patterns: list[Any] | None = None, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _api_routes(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern) and route.startswith(API_PREFIX):
+            yield route, pattern.callback
+
+
+def _template(route: str) -> str:
+    """`api/v1/invitations/<uuid:invitation_id>` → `invitations/{id}`."""
+    route = route.removeprefix(API_PREFIX).removeprefix("^").removesuffix("$")
+    return re.sub(r"<(?:\w+:)?\w+>|\(\?P<\w+>[^)]*\)", "{id}", route)
+
+
+def _methods(callback: Any) -> set[str]:
+    view = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    assert view is not None, f"{callback} is not a class-based view"
+    return {
+        name.upper()
+        for name in view.http_method_names
+        if name not in ("options", "head") and hasattr(view, name)
+    }
+
+
+def api_endpoints() -> set[tuple[str, str]]:
+    return {
+        (method, _template(route))
+        for route, callback in _api_routes()
+        for method in _methods(callback)
+    }
+
+
+def test_it_has_matrix_rows_for_every_actor_on_every_api_endpoint() -> None:
+    endpoints = api_endpoints()
+    assert ("DELETE", "invitations/{id}") in endpoints  # the walk reaches nested includes
+    covered = {(actor, method, template) for actor, method, template, _, _ in MATRIX}
+    missing = sorted(
+        f"{actor} {method} {template}"
+        for method, template in endpoints
+        for actor in ACTORS
+        if (actor, method, template) not in covered
+    )
+    assert not missing, f"endpoints without authorization rows: {missing}"
+
+
+def test_it_has_no_matrix_rows_for_endpoints_that_do_not_exist() -> None:
+    stale = {(method, template) for _, method, template, _, _ in MATRIX} - api_endpoints()
+    assert not stale
+    assert len(MATRIX) == len({(a, m, t) for a, m, t, _, _ in MATRIX})
+
+
+# The interesting rows, one by one.
+
+
+ANON_ROWS = sorted({(m, t) for a, m, t, _, _ in MATRIX if a == "anon"})
+
+
+@pytest.mark.parametrize(("method", "template"), ANON_ROWS)
+def test_it_answers_401_with_the_shared_error_body_to_anonymous_callers(
+    method: str, template: str, world: World, anon: APIClient
+) -> None:
+    response = call(anon, method, world.path(template), {})
+    assert response.status_code == 401
+    assert response.json() == {
+        "status": 401,
+        "errors": [
+            {
+                "code": "not_authenticated",
+                "message": "Authentication credentials were not provided.",
+            }
+        ],
+    }
+    assert response.headers["WWW-Authenticate"] == 'X-Session-Token realm="api"'
+
+
+@pytest.mark.parametrize(("method", "template"), ANON_ROWS)
+def test_it_answers_401_to_a_bad_session_token(
+    method: str, template: str, world: World, anon: APIClient
+) -> None:
+    anon.credentials(HTTP_X_SESSION_TOKEN="not-a-session-token")
+    before = snapshot()
+    response = call(anon, method, world.path(template), {})
+    assert response.status_code == 401
+    assert response.json()["status"] == 401
+    assert [e["code"] for e in response.json()["errors"]] == ["not_authenticated"]
+    assert response.headers["WWW-Authenticate"]
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("actor", ["bob", "dave", "carol"])
+def test_it_hides_alices_invitation_from_everyone_else(
+    actor: str, world: World, login: Callable[[User], APIClient]
+) -> None:
+    client = login(world.users[actor])
+    response = client.delete(world.path("invitations/{id}"))
+    assert response.status_code == 404
+    # Exactly what an id that never existed gets: no hint that this one does.
+    unknown = client.delete(f"/api/v1/invitations/{uuid.uuid4()}")
+    assert unknown.status_code == 404
+    assert response.json() == unknown.json()
+
+    world.invitation.refresh_from_db()
+    assert world.invitation.withdrawn_at is None
+    assert world.invitation.accepted_at is None
+    assert str(world.invitation.pk) not in client.get("/api/v1/invitations").content.decode()
+
+
+def test_it_lets_alice_withdraw_her_own_invitation(world: World, alice_api: APIClient) -> None:
+    assert alice_api.delete(world.path("invitations/{id}")).status_code == 204
+    world.invitation.refresh_from_db()
+    assert world.invitation.withdrawn_at is not None
+    listed = alice_api.get("/api/v1/invitations").json()["results"]
+    # The other one is the invitation bob accepted.
+    assert sorted(item["status"] for item in listed) == ["accepted", "withdrawn"]
+    assert {item["id"]: item["status"] for item in listed}[str(world.invitation.pk)] == "withdrawn"
+
+
+@pytest.mark.parametrize("template", ["me", "me/export", "consent-log", "invitations"])
+@pytest.mark.parametrize("actor", ["alice", "bob", "dave", "carol"])
+def test_it_shows_only_the_callers_own_data(
+    actor: str, template: str, world: World, login: Callable[[User], APIClient]
+) -> None:
+    response = login(world.users[actor]).get(world.path(template))
+    assert response.status_code == 200
+    text = response.content.decode()
+    leaked = {marker for marker in world.foreign_markers(actor) if marker in text}
+    assert not leaked
+
+
+def test_it_exports_nothing_of_alice_to_carol(world: World, carol_api: APIClient) -> None:
+    response = carol_api.get("/api/v1/me/export")
+    assert response.status_code == 200
+    export = response.json()
+    assert export["profile"]["id"] == str(world.users["carol"].pk)
+    assert export["profile"]["email"] == "carol@example.com"
+    assert export["invitations"] == []
+    assert export["partnerships"] == []
+    assert export["consent_log"] == []
+    text = response.content.decode()
+    for marker in world.markers("alice") | {"Alice", str(world.partnership.pk)}:
+        assert marker not in text
+
+
+def test_it_exports_alices_own_data_to_alice(world: World, alice_api: APIClient) -> None:
+    export = alice_api.get("/api/v1/me/export").json()
+    assert export["profile"]["email"] == "alice@example.com"
+    assert [i["id"] for i in export["invitations"]] == [
+        str(pk)
+        for pk in Invitation.objects.filter(inviter=world.users["alice"])
+        .order_by("created_at")
+        .values_list("pk", flat=True)
+    ]
+    assert str(world.partnership.pk) in {p["id"] for p in export["partnerships"]}
+    assert {e["kind"] for e in export["consent_log"]} == {"paired"}
+
+
+def test_it_tells_dave_nothing_of_alices_current_partnership(
+    world: World, login: Callable[[User], APIClient]
+) -> None:
+    dave_api = login(world.users["dave"])
+    bob = world.users["bob"]
+    responses = [
+        dave_api.get("/api/v1/partnership"),
+        dave_api.get("/api/v1/me/export"),
+        dave_api.get("/api/v1/consent-log"),
+        dave_api.patch("/api/v1/partnership", PAUSE, format="json"),
+    ]
+    assert [r.status_code for r in responses] == [404, 200, 200, 404]
+    assert responses[0].json() == {
+        "status": 404,
+        "errors": [{"code": "not_found", "message": "You have no partner right now."}],
+    }
+    for response in responses:
+        text = response.content.decode()
+        for marker in (str(bob.pk), "Bob", bob.email, str(world.partnership.pk)):
+            assert marker not in text
+    # Dave sees his own, ended partnership with alice, and only that.
+    export = responses[1].json()
+    assert [p["ended_at"] is not None for p in export["partnerships"]] == [True]
+
+
+def test_it_shows_the_partnership_to_alice_and_bob_only(
+    world: World, login: Callable[[User], APIClient]
+) -> None:
+    alice, bob = world.users["alice"], world.users["bob"]
+    mine = login(alice).get("/api/v1/partnership").json()
+    theirs = login(bob).get("/api/v1/partnership").json()
+    assert mine["id"] == theirs["id"] == str(world.partnership.pk)
+    assert mine["partner"] == {"id": str(bob.pk), "display_name": "Bob"}
+    assert theirs["partner"] == {"id": str(alice.pk), "display_name": "Alice"}
+    for outsider in ("carol", "dave"):
+        response = login(world.users[outsider]).get("/api/v1/partnership")
+        assert response.status_code == 404
+        assert_error_body(response, 404, "not_found")
+
+
+def test_it_pauses_only_bobs_side_when_bob_pauses(
+    world: World, login: Callable[[User], APIClient]
+) -> None:
+    alice, bob = world.users["alice"], world.users["bob"]
+    response = login(bob).patch("/api/v1/partnership", PAUSE, format="json")
+    assert response.status_code == 200
+    assert response.json()["sharing_paused"] is True
+    assert Membership.objects.get(user=bob, ended_at=None).sharing_paused is True
+    assert Membership.objects.get(user=alice, ended_at=None).sharing_paused is False
+    assert login(alice).get("/api/v1/partnership").json()["sharing_paused"] is False
+    assert not alice.consent_events.filter(kind="sharing_paused").exists()
+    assert bob.consent_events.filter(kind="sharing_paused").count() == 1
+
+
+@pytest.mark.parametrize("outsider", ["carol", "dave"])
+def test_it_lets_no_outsider_end_alice_and_bobs_partnership(
+    outsider: str, world: World, login: Callable[[User], APIClient]
+) -> None:
+    response = login(world.users[outsider]).delete("/api/v1/partnership")
+    assert response.status_code == 404
+    assert_error_body(response, 404, "not_found")
+    world.partnership.refresh_from_db()
+    assert world.partnership.ended_at is None
+    active = set(Membership.objects.filter(ended_at=None).values_list("user_id", flat=True))
+    assert active == {world.users["alice"].pk, world.users["bob"].pk}
+    assert login(world.users["alice"]).get("/api/v1/partnership").json()["partner"]["id"] == str(
+        world.users["bob"].pk
+    )
+    assert not ConsentEvent.objects.filter(kind="unpaired").exists()
+
+
+def test_it_deletes_only_the_caller(world: World, carol_api: APIClient) -> None:
+    carol, alice = world.users["carol"], world.users["alice"]
+    response = carol_api.delete("/api/v1/me", {"password": "not my password"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "incorrect_password"
+    assert User.objects.filter(pk=carol.pk).exists()
+
+    response = carol_api.delete("/api/v1/me", {"password": PASSWORD}, format="json")
+    assert response.status_code == 204
+    assert not User.objects.filter(pk=carol.pk).exists()
+    assert User.objects.filter(pk=alice.pk).exists()
+    assert Invitation.objects.filter(pk=world.invitation.pk, withdrawn_at=None).exists()
+    world.partnership.refresh_from_db()
+    assert world.partnership.ended_at is None
+    # Her token died with her account.
+    assert carol_api.get("/api/v1/me").status_code == 401
+
+
+def test_it_edits_only_the_callers_profile(world: World, carol_api: APIClient) -> None:
+    response = carol_api.patch("/api/v1/me", {"display_name": "Caro"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["email"] == "carol@example.com"
+    assert User.objects.get(pk=world.users["carol"].pk).display_name == "Caro"
+    assert User.objects.get(pk=world.users["alice"].pk).display_name == "Alice"
+
+
+def test_it_refuses_another_user_id_in_the_profile_body(world: World, carol_api: APIClient) -> None:
+    # There is no way to address someone else: an `id` or `email` key is refused.
+    alice = world.users["alice"]
+    for body in ({"id": str(alice.pk)}, {"email": alice.email}):
+        response = carol_api.patch("/api/v1/me", body, format="json")
+        assert response.status_code == 400
+    assert User.objects.get(pk=world.users["carol"].pk).email == "carol@example.com"
+    assert User.objects.get(pk=alice.pk).display_name == "Alice"

@@ -1,0 +1,106 @@
+"""Fixtures shared by every test: alice, her partner bob, and carol, a stranger.
+
+Tests reach the API the way a client app does: they log in through allauth's
+app endpoint and send the session token it returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from accounts import services
+from accounts.models import Membership, Partnership, User
+from tests.factories import PASSWORD, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):  # type: ignore[no-untyped-def]
+    # Hashing is deliberately slow in production; tests log in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.ACCOUNT_EMAIL_VERIFICATION = "optional"
+    settings.ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
+    # Rate-limit counters live in the cache: each test starts from zero.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+    settings.SITE_URL = "https://attune.test"
+
+
+@pytest.fixture
+def login() -> Callable[[User], APIClient]:
+    def _login(user: User) -> APIClient:
+        client = APIClient()
+        response = client.post(
+            "/_allauth/app/v1/auth/login",
+            {"email": user.email, "password": PASSWORD},
+            format="json",
+        )
+        assert response.status_code == 200, response.content
+        client.credentials(HTTP_X_SESSION_TOKEN=response.json()["meta"]["session_token"])
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def anon() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def alice(db) -> User:  # type: ignore[no-untyped-def]
+    return UserFactory.create(email="alice@example.com", display_name="Alice")
+
+
+@pytest.fixture
+def bob(db, alice) -> User:  # type: ignore[no-untyped-def]
+    """Alice's partner."""
+    bob = UserFactory.create(email="bob@example.com", display_name="Bob")
+    pair(alice, bob)
+    return bob
+
+
+@pytest.fixture
+def carol(db) -> User:  # type: ignore[no-untyped-def]
+    """A stranger to alice and bob."""
+    return UserFactory.create(email="carol@example.com", display_name="Carol")
+
+
+@pytest.fixture
+def dave(db, alice) -> User:  # type: ignore[no-untyped-def]
+    """Alice's ex-partner: they were paired once and it has ended.
+
+    Built from rows rather than services so that it combines with `bob` in any order.
+    """
+    dave = UserFactory.create(email="dave@example.com", display_name="Dave")
+    ended = timezone.now()
+    partnership = Partnership.objects.create(created_at=ended - timedelta(days=30), ended_at=ended)
+    for person in (alice, dave):
+        Membership.objects.create(partnership=partnership, user=person, ended_at=ended)
+    return dave
+
+
+def pair(inviter: User, invitee: User) -> None:
+    created = services.invitation_create(inviter=inviter)
+    services.invitation_accept(token=created.token, user=invitee)
+
+
+@pytest.fixture
+def alice_api(alice, login) -> APIClient:  # type: ignore[no-untyped-def]
+    return login(alice)
+
+
+@pytest.fixture
+def bob_api(bob, login) -> APIClient:  # type: ignore[no-untyped-def]
+    return login(bob)
+
+
+@pytest.fixture
+def carol_api(carol, login) -> APIClient:  # type: ignore[no-untyped-def]
+    return login(carol)

@@ -1,0 +1,100 @@
+"""Every /api/v1/ answer that is not a success has the one shape allauth uses."""
+
+import pytest
+
+from accounts import services
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_error_shape(response, status: int) -> dict:  # type: ignore[no-untyped-def]
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert body["status"] == status
+    assert body["errors"], body
+    for error in body["errors"]:
+        assert set(error) <= {"code", "message", "param"}
+        assert error["code"] and error["message"]
+    return body
+
+
+def test_it_shapes_malformed_json(alice_api) -> None:
+    response = alice_api.generic(
+        "PATCH", "/api/v1/me", '{"display_name": ', content_type="application/json"
+    )
+    body = assert_error_shape(response, 400)
+    assert body["errors"][0]["code"] == "parse_error"
+
+
+def test_it_shapes_a_body_that_is_not_an_object(alice_api) -> None:
+    body = assert_error_shape(alice_api.patch("/api/v1/me", [1, 2], format="json"), 400)
+    assert body["errors"][0]["code"] == "invalid"
+
+
+def test_it_shapes_wrong_types_with_the_field_name(alice_api) -> None:
+    body = assert_error_shape(
+        alice_api.patch("/api/v1/me", {"display_name": ["A"], "timezone": 3}, format="json"), 400
+    )
+    assert {error["param"] for error in body["errors"]} == {"display_name", "timezone"}
+
+
+def test_it_shapes_an_unknown_timezone(alice_api) -> None:
+    body = assert_error_shape(
+        alice_api.patch("/api/v1/me", {"timezone": "Europe/Atlantis"}, format="json"), 400
+    )
+    assert body["errors"] == [
+        {
+            "code": "invalid_timezone",
+            "message": "Not a known IANA timezone name (for example Europe/Berlin).",
+            "param": "timezone",
+        }
+    ]
+
+
+def test_it_shapes_a_missing_token_as_401_with_a_challenge(anon) -> None:
+    response = anon.get("/api/v1/me")
+    assert_error_shape(response, 401)
+    assert "X-Session-Token" in response["WWW-Authenticate"]
+
+
+def test_it_shapes_a_bad_token_as_401(anon) -> None:
+    response = anon.get("/api/v1/me", HTTP_X_SESSION_TOKEN="not-a-session")
+    body = assert_error_shape(response, 401)
+    assert body["errors"][0]["code"] == "not_authenticated"
+
+
+def test_it_shapes_an_unknown_route_as_404(alice_api, anon) -> None:
+    assert_error_shape(alice_api.get("/api/v1/no-such-thing"), 404)
+    assert_error_shape(anon.get("/api/v1/me/"), 404)
+
+
+def test_it_shapes_an_unknown_id_as_404(alice_api) -> None:
+    response = alice_api.delete("/api/v1/invitations/00000000-0000-0000-0000-000000000000")
+    assert_error_shape(response, 404)
+
+
+def test_it_shapes_a_wrong_method_as_405(alice_api) -> None:
+    body = assert_error_shape(alice_api.put("/api/v1/me", {}, format="json"), 405)
+    assert body["errors"][0]["code"] == "method_not_allowed"
+
+
+def test_it_shapes_a_conflict_as_409(alice, bob, alice_api) -> None:
+    body = assert_error_shape(alice_api.post("/api/v1/invitations", {}, format="json"), 409)
+    assert body["errors"][0]["code"] == "already_paired"
+
+
+def test_it_shapes_an_unexpected_error_as_500_without_details(alice_api, monkeypatch) -> None:
+    def explode(**kwargs: object) -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(services, "profile_update", explode)
+    response = alice_api.patch("/api/v1/me", {"display_name": "A"}, format="json")
+    body = assert_error_shape(response, 500)
+    assert body["errors"][0]["code"] == "server_error"
+    assert "secret internals" not in response.content.decode()
+
+
+def test_it_marks_api_responses_as_not_cacheable(alice_api, anon) -> None:
+    assert "no-store" in alice_api.get("/api/v1/me")["Cache-Control"]
+    assert "no-store" in anon.get("/api/v1/me")["Cache-Control"]
