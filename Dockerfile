@@ -29,6 +29,7 @@ USER attune
 # The key below exists only for this build step (settings refuse the development key
 # when DEBUG is off); it is never part of the image's environment.
 RUN SECRET_KEY=build-only-collectstatic-key-not-used-at-runtime \
+    FIELD_ENCRYPTION_KEYS=YnVpbGQtb25seS1rZXktbm90LXVzZWQtYXQtcnVudGk \
     python manage.py collectstatic --noinput
 
 EXPOSE 8000

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
-from accounts.models import Invitation
+from accounts.models import Invitation, User
 
 
 def send_invitation(*, invitation: Invitation, url: str) -> None:
@@ -16,3 +16,19 @@ def send_invitation(*, invitation: Invitation, url: str) -> None:
     subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
     body = render_to_string("accounts/email/invitation_body.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+
+
+NOTIFICATION_LINES = {
+    "shared": "Your partner shared something with you.",
+    "question": "Your partner asked you a question.",
+    "answer": "Your partner answered a question you asked.",
+}
+
+
+def send_notification_digest(*, recipient: User, kinds: set[str]) -> None:
+    context = {
+        "lines": [line for kind, line in NOTIFICATION_LINES.items() if kind in kinds],
+        "url": settings.SITE_URL,
+    }
+    body = render_to_string("accounts/email/notification_body.txt", context)
+    send_mail("Something new on attune", body, settings.DEFAULT_FROM_EMAIL, [recipient.email])

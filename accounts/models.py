@@ -173,3 +173,36 @@ class ConsentEvent(models.Model):
         if not self._state.adding:
             raise ValueError("The consent log is append-only.")
         super().save(*args, **kwargs)
+
+
+class Notification(models.Model):
+    """A gentle "something happened" for one person, sent by email in batches.
+
+    It records only the kind of event, never what anyone wrote. Pending rows
+    (`emailed_at` is null) wait until `due_at`: at most one email an hour, and
+    none during the recipient's quiet hours.
+    """
+
+    class Kind(models.TextChoices):
+        SHARED = "shared"
+        QUESTION = "question"
+        ANSWER = "answer"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    created_at = models.DateTimeField(default=dj_timezone.now)
+    due_at = models.DateTimeField()
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # The sender polls exactly this: pending rows by due time.
+            models.Index(
+                fields=["due_at"], condition=Q(emailed_at__isnull=True), name="notification_pending"
+            ),
+            models.Index(fields=["recipient", "-emailed_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} notification"

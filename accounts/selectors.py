@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import ConsentEvent, Invitation, Membership, User
+from accounts.models import ConsentEvent, Invitation, Membership, Notification, User
 from accounts.tokens import hash_token
 
 
@@ -42,3 +44,27 @@ def invitation_pending_by_token(*, token: str) -> Invitation | None:
 
 def consent_events_of(*, user: User) -> QuerySet[ConsentEvent]:
     return ConsentEvent.objects.filter(user=user)
+
+
+def recipients_with_due_notifications() -> list[Any]:
+    return list(
+        Notification.objects.filter(emailed_at__isnull=True, due_at__lte=timezone.now())
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+
+
+def current_partner_membership(*, user: User) -> Membership | None:
+    """The partner's side of `user`'s current partnership, or None when unpaired.
+
+    Its `sharing_paused` says whether the partner's shares are visible to `user`.
+    """
+    return (
+        Membership.objects.filter(
+            partnership__members__user=user,
+            partnership__members__ended_at__isnull=True,
+            ended_at__isnull=True,
+        )
+        .exclude(user=user)
+        .first()
+    )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import time
+from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -12,7 +13,15 @@ from django.utils import timezone
 
 from accounts import emails, hooks, tasks
 from accounts.errors import AlreadyPaired, InvalidInvitation, OwnInvitation, WrongPassword
-from accounts.models import ConsentEvent, Invitation, Membership, Partnership, User
+from accounts.models import (
+    ConsentEvent,
+    Invitation,
+    Membership,
+    Notification,
+    Partnership,
+    User,
+)
+from accounts.quiet_hours import quiet_until
 from accounts.tokens import hash_token, new_token
 from attune.errors import Conflict, NotFound
 
@@ -174,6 +183,24 @@ def _accept(*, token: str, user: User) -> Partnership:
     return partnership
 
 
+def consent_record(
+    *,
+    user: User,
+    kind: str,
+    partnership_id: Any,
+    item_type: str = "",
+    item_id: Any = None,
+) -> ConsentEvent:
+    """Append to `user`'s consent log; other apps record their grants and revokes here."""
+    return ConsentEvent.objects.create(
+        user=user,
+        kind=kind,
+        partnership_id=partnership_id,
+        item_type=item_type,
+        item_id=item_id,
+    )
+
+
 def partnership_set_paused(*, user: User, paused: bool) -> Membership:
     with transaction.atomic():
         membership = (
@@ -185,9 +212,7 @@ def partnership_set_paused(*, user: User, paused: bool) -> Membership:
             membership.sharing_paused = paused
             membership.save(update_fields=["sharing_paused"])
             kind = ConsentEvent.Kind.SHARING_PAUSED if paused else ConsentEvent.Kind.SHARING_RESUMED
-            ConsentEvent.objects.create(
-                user=user, kind=kind, partnership_id=membership.partnership_id
-            )
+            consent_record(user=user, kind=kind, partnership_id=membership.partnership_id)
         return membership
 
 
@@ -220,6 +245,8 @@ def _end_active_partnership(*, user: User) -> Partnership | None:
             for uid in member_ids
         ]
     )
+    # News from a partnership that has ended is no longer anyone's business.
+    Notification.objects.filter(recipient_id__in=member_ids, emailed_at__isnull=True).delete()
     hooks.partnership_ended.send(sender=Partnership, partnership=partnership)
     return partnership
 
@@ -240,3 +267,68 @@ def account_delete(*, user: User, password: str) -> None:
         Partnership.objects.filter(pk__in=partnership_ids).exclude(
             Q(members__isnull=False)
         ).delete()
+
+
+NOTIFICATION_INTERVAL = timedelta(hours=1)
+
+
+def notify(*, recipient: User, kind: str) -> Notification:
+    """Queue a gentle email for `recipient`: at most one an hour, none in quiet hours.
+
+    An event that arrives while another waits joins it, so both go in one email.
+    """
+    now = timezone.now()
+    waiting = (
+        Notification.objects.filter(recipient=recipient, emailed_at__isnull=True)
+        .order_by("due_at")
+        .values_list("due_at", flat=True)
+        .first()
+    )
+    due = waiting or _next_allowed_email_at(recipient=recipient, after=now)
+    notification = Notification.objects.create(recipient=recipient, kind=kind, due_at=due)
+    if due <= now:
+        recipient_id = str(recipient.pk)
+        transaction.on_commit(lambda: tasks.send_notifications.delay(recipient_id))
+    return notification
+
+
+def _next_allowed_email_at(*, recipient: User, after: datetime) -> datetime:
+    last = (
+        Notification.objects.filter(recipient=recipient, emailed_at__isnull=False)
+        .order_by("-emailed_at")
+        .values_list("emailed_at", flat=True)
+        .first()
+    )
+    due = max(after, last + NOTIFICATION_INTERVAL) if last else after
+    return quiet_until(user=recipient, at=due) or due
+
+
+def notifications_send(*, recipient_id: str) -> bool:
+    """Email everything pending and due for one person, in one message.
+
+    The recipient's row lock serialises two senders; marking the rows emailed
+    before sending is the claim. A failed send releases it for a retry.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        recipient = User.objects.select_for_update(no_key=True).filter(pk=recipient_id).first()
+        if recipient is None:
+            return False
+        pending = Notification.objects.filter(
+            recipient=recipient, emailed_at__isnull=True, due_at__lte=now
+        )
+        kinds = set(pending.values_list("kind", flat=True))
+        if not kinds:
+            return False
+        allowed_at = _next_allowed_email_at(recipient=recipient, after=now)
+        if allowed_at > now:
+            pending.update(due_at=allowed_at)
+            return False
+        ids = list(pending.values_list("pk", flat=True))
+        Notification.objects.filter(pk__in=ids).update(emailed_at=now)
+    try:
+        emails.send_notification_digest(recipient=recipient, kinds=kinds)
+    except Exception:
+        Notification.objects.filter(pk__in=ids).update(emailed_at=None)
+        raise
+    return True

@@ -2,7 +2,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from accounts import services
+from accounts import selectors, services
 
 
 @shared_task(
@@ -14,3 +14,21 @@ from accounts import services
 def send_invitation_email(invitation_id: str, token: str) -> None:
     """Safe to run twice: the service claims the invitation before it sends."""
     services.invitation_email_send(invitation_id=invitation_id, token=token)
+
+
+@shared_task(
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    max_retries=6,
+)
+def send_notifications(recipient_id: str) -> None:
+    """Safe to run twice: the service claims the pending rows before it sends."""
+    services.notifications_send(recipient_id=recipient_id)
+
+
+@shared_task
+def send_due_notifications() -> None:
+    """Beat runs this every minute: one send task per person with something due."""
+    for recipient_id in selectors.recipients_with_due_notifications():
+        send_notifications.delay(str(recipient_id))

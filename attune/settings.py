@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.headless",
     "accounts",
+    "triggers",
     "web",
 ]
 
@@ -221,6 +222,10 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Encryption at rest: comma-separated keys, newest first -------------------
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
+if not DEBUG and not FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "Set FIELD_ENCRYPTION_KEYS: production refuses the key derived from SECRET_KEY."
+    )
 
 # --- REST API -----------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -239,6 +244,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "invitations": env_str("RATE_LIMIT_INVITATIONS", "20/hour"),
         "invitation_accept": env_str("RATE_LIMIT_INVITATION_ACCEPT", "20/hour"),
+        "questions": env_str("RATE_LIMIT_QUESTIONS", "60/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -288,9 +294,13 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# One static entry will run the check-in dispatcher every minute (per-user
-# schedules live in our tables). Until it exists beat only keeps time.
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# Static entries only: per-person schedules live in our tables.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "send-due-notifications": {
+        "task": "accounts.tasks.send_due_notifications",
+        "schedule": 60.0,
+    },
+}
 
 # --- Email --------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

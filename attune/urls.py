@@ -7,6 +7,7 @@ from attune.health import healthz
 
 api_v1 = [
     path("", include("accounts.urls")),
+    path("", include("triggers.urls")),
 ]
 
 urlpatterns = [

@@ -3,6 +3,7 @@
 Each case starts a fresh interpreter, because settings are read once at start-up.
 """
 
+import base64
 import os
 import secrets
 import subprocess
@@ -16,6 +17,7 @@ PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "attune.example.org",
+    "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
 }
 
 
@@ -36,6 +38,7 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     ("env", "message"),
     [
         ({"DEBUG": "false"}, "SECRET_KEY"),
+        ({"DEBUG": "false", "SECRET_KEY": "x" * 60}, "FIELD_ENCRYPTION_KEYS"),
         ({"DEBUG": "maybe"}, "DEBUG must be a boolean"),
         ({"EMAIL_PORT": "twenty-five"}, "EMAIL_PORT must be an integer"),
         ({"ACCOUNT_EMAIL_VERIFICATION": "sometimes"}, "ACCOUNT_EMAIL_VERIFICATION must be one of"),

@@ -19,8 +19,10 @@ class StrictBooleanField(serializers.BooleanField):
         raise AssertionError  # unreachable: fail() raises
 
 
-class InputSerializer(serializers.Serializer):
+class RejectUnknownFields:
     """Refuses keys it does not know, so a typo or a read-only field is not silently ignored."""
+
+    fields: Any
 
     def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, dict):
@@ -34,7 +36,11 @@ class InputSerializer(serializers.Serializer):
                 {key: ["This field is unknown or cannot be changed."] for key in unknown},
                 code="unknown_field",
             )
-        return super().to_internal_value(data)
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class InputSerializer(RejectUnknownFields, serializers.Serializer):
+    pass
 
 
 class StrictCharField(serializers.CharField):
@@ -42,5 +48,14 @@ class StrictCharField(serializers.CharField):
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """Only JSON integers: `true` or `"3"` are type errors."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
             self.fail("invalid")
         return super().to_internal_value(data)

@@ -1,0 +1,155 @@
+"""Triggers and boundaries: private until their owner shares them, item by item.
+
+A share names one partnership (`shared_with`). The partner sees the item only
+while that partnership is the current one and the owner has not paused sharing;
+when the partnership ends the share ends with it.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Partnership, User
+from attune.fields import EncryptedTextField
+
+NEEDS = ("comfort", "space", "listening", "help", "company", "nothing")
+
+
+class SharedItem(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    notes = EncryptedTextField(blank=True, default="")  # never shared
+    shared_with = models.ForeignKey(
+        Partnership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    shared_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    # When what the partner can see last changed (edits to `notes` do not count).
+    content_changed_at = models.DateTimeField(default=timezone.now)
+
+    # The fields a partner may see, besides the item's id and dates.
+    SHARED_FIELDS: tuple[str, ...] = ()
+    KIND = ""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def changed_since_acknowledged(self) -> bool:
+        return self.acknowledged_at is not None and self.content_changed_at > self.acknowledged_at
+
+
+class Trigger(SharedItem):
+    class Category(models.TextChoices):
+        WORDS_OR_TONE = "words_or_tone"
+        SITUATION = "situation"
+        PHYSICAL = "physical"
+        PAST_EXPERIENCE = "past_experience"
+        OTHER = "other"
+
+    title = EncryptedTextField()
+    category = models.CharField(max_length=32, choices=Category.choices, default=Category.OTHER)
+    intensity = models.PositiveSmallIntegerField(default=3)
+    signs = EncryptedTextField(blank=True, default="")
+    helps = EncryptedTextField(blank=True, default="")
+    avoid = EncryptedTextField(blank=True, default="")
+    needs = models.JSONField(default=list, blank=True)
+
+    SHARED_FIELDS = ("title", "category", "intensity", "signs", "helps", "avoid", "needs")
+    KIND = "trigger"
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["owner", "-created_at"]),
+            models.Index(fields=["shared_with", "owner", "-created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(intensity__gte=1, intensity__lte=5), name="trigger_intensity_1_to_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Trigger {self.pk}"
+
+
+class Boundary(SharedItem):
+    class Area(models.TextChoices):
+        TIME = "time"
+        PHYSICAL = "physical"
+        EMOTIONAL = "emotional"
+        DIGITAL = "digital"
+        MONEY = "money"
+        SOCIAL = "social"
+        OTHER = "other"
+
+    class Firmness(models.TextChoices):
+        FIRM = "firm"
+        FLEXIBLE = "flexible"
+
+    statement = EncryptedTextField()
+    area = models.CharField(max_length=32, choices=Area.choices, default=Area.OTHER)
+    firmness = models.CharField(max_length=16, choices=Firmness.choices, default=Firmness.FIRM)
+    why = EncryptedTextField(blank=True, default="")
+    how_to_honor = EncryptedTextField(blank=True, default="")
+
+    SHARED_FIELDS = ("statement", "area", "firmness", "why", "how_to_honor")
+    KIND = "boundary"
+
+    class Meta:
+        verbose_name_plural = "boundaries"
+        indexes = [
+            models.Index(fields=["owner", "-created_at"]),
+            models.Index(fields=["shared_with", "owner", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Boundary {self.pk}"
+
+
+class Question(models.Model):
+    """A partner's question about a shared item ("ask, don't guess") and its answer."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    trigger = models.ForeignKey(
+        Trigger, null=True, blank=True, on_delete=models.CASCADE, related_name="questions"
+    )
+    boundary = models.ForeignKey(
+        Boundary, null=True, blank=True, on_delete=models.CASCADE, related_name="questions"
+    )
+    asker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    text = EncryptedTextField()
+    answer = EncryptedTextField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["trigger", "partnership", "-created_at"]),
+            models.Index(fields=["boundary", "partnership", "-created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(trigger__isnull=False, boundary__isnull=True)
+                    | Q(trigger__isnull=True, boundary__isnull=False)
+                ),
+                name="question_about_one_item",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Question {self.pk}"
+
+    @property
+    def item(self) -> SharedItem:
+        item = self.trigger or self.boundary
+        assert item is not None
+        return item

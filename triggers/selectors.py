@@ -1,0 +1,76 @@
+"""Reads scoped to the person asking: their own items, or what their partner shares now."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db.models import QuerySet
+
+from accounts import selectors as accounts_selectors
+from accounts.models import User
+from attune.errors import NotFound
+from triggers.models import Question, SharedItem
+
+Item = TypeVar("Item", bound=SharedItem)
+
+
+def own_items(model: type[Item], *, owner: User) -> QuerySet[Item]:
+    return model._default_manager.filter(owner=owner)
+
+
+def own_item(model: type[Item], *, owner: User, item_id: Any) -> Item:
+    item = own_items(model, owner=owner).filter(pk=item_id).first()
+    if item is None:
+        raise NotFound()
+    return item
+
+
+def partner_items(model: type[Item], *, viewer: User) -> QuerySet[Item]:
+    """What `viewer`'s current partner shares with them right now.
+
+    Shared with this very partnership, and the partner has not paused sharing.
+    Read on every request: a revoke, pause or unpairing shows at once.
+    """
+    partner = accounts_selectors.current_partner_membership(user=viewer)
+    if partner is None or partner.sharing_paused:
+        return model._default_manager.none()
+    return model._default_manager.filter(
+        owner_id=partner.user_id, shared_with_id=partner.partnership_id
+    )
+
+
+def partner_item(model: type[Item], *, viewer: User, item_id: Any) -> Item:
+    item = partner_items(model, viewer=viewer).filter(pk=item_id).first()
+    if item is None:
+        raise NotFound()
+    return item
+
+
+def questions_for_partner(item: SharedItem) -> QuerySet[Question]:
+    """The thread on an item the partner can see: within the partnership it is shared with."""
+    if item.shared_with_id is None:
+        return Question.objects.none()
+    return Question.objects.filter(**{item.KIND: item}, partnership_id=item.shared_with_id)
+
+
+def questions_for_owner(item: SharedItem, *, owner: User) -> QuerySet[Question]:
+    """The thread on the owner's item within their current partnership, shared or not."""
+    membership = accounts_selectors.active_membership(user=owner)
+    if membership is None:
+        return Question.objects.none()
+    return Question.objects.filter(**{item.KIND: item}, partnership_id=membership.partnership_id)
+
+
+def question_for_owner(*, owner: User, question_id: Any) -> Question:
+    """A question on one of `owner`'s items, asked in their current partnership."""
+    membership = accounts_selectors.active_membership(user=owner)
+    if membership is None:
+        raise NotFound()
+    question = (
+        Question.objects.select_related("trigger", "boundary")
+        .filter(pk=question_id, partnership_id=membership.partnership_id)
+        .first()
+    )
+    if question is None or question.item.owner_id != owner.pk:
+        raise NotFound()
+    return question

@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from attune.api.fields import RejectUnknownFields, StrictCharField, StrictIntegerField
+from attune.fields import EncryptedTextField
+from triggers.models import NEEDS, Boundary, Question, SharedItem, Trigger
+
+SHORT_TEXT = 200
+LONG_TEXT = 2000
+NOTES_TEXT = 5000
+QUESTION_TEXT = 1000
+
+
+class NeedsField(serializers.ListField):
+    child = serializers.ChoiceField(choices=NEEDS)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=len(NEEDS), **kwargs)
+
+    def to_internal_value(self, data: Any) -> list[str]:
+        values = super().to_internal_value(data)
+        if len(set(values)) != len(values):
+            raise serializers.ValidationError("Each need may appear once.", code="duplicate")
+        return values
+
+
+class OwnItemSerializer(RejectUnknownFields, serializers.ModelSerializer):
+    """The owner's view of an item, and what the owner may write."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        EncryptedTextField: StrictCharField,
+    }
+    shared = serializers.SerializerMethodField()
+    changed_since_acknowledged = serializers.BooleanField(read_only=True)
+
+    READ_ONLY = (
+        "id",
+        "shared",
+        "shared_at",
+        "acknowledged_at",
+        "changed_since_acknowledged",
+        "created_at",
+        "updated_at",
+    )
+
+    def get_shared(self, item: SharedItem) -> bool:
+        # The receiver of `partnership_ended` clears shares, so a set
+        # `shared_with` always names the current partnership.
+        return item.shared_with_id is not None
+
+
+class TriggerSerializer(OwnItemSerializer):
+    intensity = StrictIntegerField(min_value=1, max_value=5, required=False)
+    needs = NeedsField(required=False)
+
+    class Meta:
+        model = Trigger
+        fields = [
+            "id",
+            "title",
+            "category",
+            "intensity",
+            "signs",
+            "helps",
+            "avoid",
+            "needs",
+            "notes",
+            "shared",
+            "shared_at",
+            "acknowledged_at",
+            "changed_since_acknowledged",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = OwnItemSerializer.READ_ONLY
+        extra_kwargs = {
+            "title": {"max_length": SHORT_TEXT},
+            "signs": {"max_length": LONG_TEXT},
+            "helps": {"max_length": LONG_TEXT},
+            "avoid": {"max_length": LONG_TEXT},
+            "notes": {"max_length": NOTES_TEXT},
+        }
+
+
+class BoundarySerializer(OwnItemSerializer):
+    class Meta:
+        model = Boundary
+        fields = [
+            "id",
+            "statement",
+            "area",
+            "firmness",
+            "why",
+            "how_to_honor",
+            "notes",
+            "shared",
+            "shared_at",
+            "acknowledged_at",
+            "changed_since_acknowledged",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = OwnItemSerializer.READ_ONLY
+        extra_kwargs = {
+            "statement": {"max_length": LONG_TEXT},
+            "why": {"max_length": LONG_TEXT},
+            "how_to_honor": {"max_length": LONG_TEXT},
+            "notes": {"max_length": NOTES_TEXT},
+        }
+
+
+class PartnerItemSerializer(serializers.ModelSerializer):
+    """What the partner sees: the shared fields, never `notes`.
+
+    `updated_at` is when the shared content last changed, so an edit to private
+    notes leaves no trace here.
+    """
+
+    updated_at = serializers.DateTimeField(source="content_changed_at", read_only=True)
+    changed_since_acknowledged = serializers.BooleanField(read_only=True)
+
+    COMMON = ("shared_at", "acknowledged_at", "changed_since_acknowledged", "updated_at")
+
+
+class PartnerTriggerSerializer(PartnerItemSerializer):
+    class Meta:
+        model = Trigger
+        fields = ["id", *Trigger.SHARED_FIELDS, *PartnerItemSerializer.COMMON]
+        read_only_fields = fields
+
+
+class PartnerBoundarySerializer(PartnerItemSerializer):
+    class Meta:
+        model = Boundary
+        fields = ["id", *Boundary.SHARED_FIELDS, *PartnerItemSerializer.COMMON]
+        read_only_fields = fields
+
+
+class QuestionSerializer(RejectUnknownFields, serializers.ModelSerializer):
+    item_type = serializers.SerializerMethodField()
+    item_id = serializers.SerializerMethodField()
+    text = StrictCharField(max_length=QUESTION_TEXT)
+
+    class Meta:
+        model = Question
+        fields = ["id", "item_type", "item_id", "text", "answer", "answered_at", "created_at"]
+        read_only_fields = ["id", "answer", "answered_at", "created_at"]
+
+    def get_item_type(self, question: Question) -> str:
+        return "trigger" if question.trigger_id else "boundary"
+
+    def get_item_id(self, question: Question) -> str:
+        return str(question.trigger_id or question.boundary_id)
+
+
+class AnswerSerializer(RejectUnknownFields, serializers.Serializer):
+    text = StrictCharField(max_length=LONG_TEXT)

@@ -1,0 +1,125 @@
+"""Every write to triggers, boundaries and their questions. One transaction each."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import selectors as accounts_selectors
+from accounts import services as accounts_services
+from accounts.models import ConsentEvent, Notification, User
+from attune.errors import NotFound
+from triggers.errors import NoPartner
+from triggers.models import Question, SharedItem
+
+Item = TypeVar("Item", bound=SharedItem)
+
+
+def item_create(*, model: type[Item], owner: User, fields: dict[str, Any]) -> Item:
+    now = timezone.now()
+    return model._default_manager.create(
+        owner=owner, created_at=now, updated_at=now, content_changed_at=now, **fields
+    )
+
+
+def item_update(*, item: Item, fields: dict[str, Any]) -> Item:
+    now = timezone.now()
+    changed = [name for name, value in fields.items() if getattr(item, name) != value]
+    for name in changed:
+        setattr(item, name, fields[name])
+    if not changed:
+        return item
+    item.updated_at = now
+    if any(name in item.SHARED_FIELDS for name in changed):
+        item.content_changed_at = now
+    item.save(update_fields=[*changed, "updated_at", "content_changed_at"])
+    return item
+
+
+def item_delete(*, item: SharedItem) -> None:
+    item.delete()
+
+
+def item_share(*, item: Item, by: User) -> Item:
+    """Share with `by`'s current partnership. Sharing what is already shared does nothing."""
+    with transaction.atomic():
+        item = _locked(item, owner=by)
+        membership = accounts_selectors.active_membership(user=by)
+        if membership is None:
+            raise NoPartner()
+        if item.shared_with_id == membership.partnership_id:
+            return item
+        now = timezone.now()
+        item.shared_with_id = membership.partnership_id
+        item.shared_at = now
+        item.acknowledged_at = None
+        item.save(update_fields=["shared_with", "shared_at", "acknowledged_at"])
+        accounts_services.consent_record(
+            user=by,
+            kind=ConsentEvent.Kind.SHARE_GRANTED,
+            partnership_id=membership.partnership_id,
+            item_type=item.KIND,
+            item_id=item.pk,
+        )
+        partner = accounts_selectors.partner_membership(membership=membership)
+        if partner is not None and not membership.sharing_paused:
+            accounts_services.notify(recipient=partner.user, kind=Notification.Kind.SHARED)
+        return item
+
+
+def item_unshare(*, item: Item, by: User) -> Item:
+    """Stop sharing at once. Revoking what is not shared does nothing."""
+    with transaction.atomic():
+        item = _locked(item, owner=by)
+        if item.shared_with_id is None:
+            return item
+        partnership_id = item.shared_with_id
+        item.shared_with_id = None
+        item.shared_at = None
+        item.acknowledged_at = None
+        item.save(update_fields=["shared_with", "shared_at", "acknowledged_at"])
+        accounts_services.consent_record(
+            user=by,
+            kind=ConsentEvent.Kind.SHARE_REVOKED,
+            partnership_id=partnership_id,
+            item_type=item.KIND,
+            item_id=item.pk,
+        )
+        return item
+
+
+def _locked(item: Item, *, owner: User) -> Item:
+    locked = type(item)._default_manager.select_for_update().filter(pk=item.pk, owner=owner).first()
+    if locked is None:
+        raise NotFound()
+    return locked
+
+
+def item_acknowledge(*, item: Item) -> Item:
+    """The partner says "I have read and understood this" (the caller checked visibility)."""
+    item.acknowledged_at = timezone.now()
+    type(item)._default_manager.filter(pk=item.pk).update(acknowledged_at=item.acknowledged_at)
+    return item
+
+
+def question_ask(*, item: SharedItem, by: User, text: str) -> Question:
+    """`item` is one `by` can see now (the caller checked), so it is shared with them."""
+    if item.shared_with_id is None:
+        raise NotFound()
+    with transaction.atomic():
+        question = Question.objects.create(
+            **{item.KIND: item}, asker=by, partnership_id=item.shared_with_id, text=text
+        )
+        accounts_services.notify(recipient=item.owner, kind=Notification.Kind.QUESTION)
+    return question
+
+
+def question_answer(*, question: Question, text: str) -> Question:
+    with transaction.atomic():
+        question.answer = text
+        question.answered_at = timezone.now()
+        question.save(update_fields=["answer", "answered_at"])
+        accounts_services.notify(recipient=question.asker, kind=Notification.Kind.ANSWER)
+    return question

@@ -1,0 +1,138 @@
+"""The triggers and boundaries API. Each view: validate, call one service, render.
+
+The same views serve triggers and boundaries; `urls.py` hands each its model
+and serializers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView, ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from attune.api.throttling import WriteRateThrottle
+from attune.api.views import caller
+from triggers import selectors, services
+from triggers.models import SharedItem
+from triggers.serializers import AnswerSerializer, QuestionSerializer
+
+
+class ItemView(GenericAPIView):
+    # Both are set per route in urls.py.
+    model: Any = SharedItem
+    partner_serializer_class: type[serializers.Serializer] = serializers.Serializer
+
+    def own_item(self) -> SharedItem:
+        return selectors.own_item(
+            self.model, owner=caller(self.request), item_id=self.kwargs["item_id"]
+        )
+
+    def partner_item(self) -> SharedItem:
+        return selectors.partner_item(
+            self.model, viewer=caller(self.request), item_id=self.kwargs["item_id"]
+        )
+
+    def render(self, item: SharedItem, status_code: int = status.HTTP_200_OK) -> Response:
+        return Response(self.get_serializer(item).data, status=status_code)
+
+    def validated(self, **kwargs: Any) -> dict[str, Any]:
+        serializer = self.get_serializer(data=self.request.data, **kwargs)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+
+class OwnItemList(ItemView, ListAPIView):
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.own_items(self.model, owner=caller(self.request))
+
+    def post(self, request: Request) -> Response:
+        item = services.item_create(
+            model=self.model, owner=caller(request), fields=self.validated()
+        )
+        return self.render(item, status.HTTP_201_CREATED)
+
+
+class OwnItemDetail(ItemView):
+    def get(self, request: Request, item_id: str) -> Response:
+        return self.render(self.own_item())
+
+    def patch(self, request: Request, item_id: str) -> Response:
+        item = self.own_item()
+        fields = self.validated(partial=True)
+        return self.render(services.item_update(item=item, fields=fields))
+
+    def delete(self, request: Request, item_id: str) -> Response:
+        services.item_delete(item=self.own_item())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class OwnItemShare(ItemView):
+    @extend_schema(request=None)
+    def post(self, request: Request, item_id: str) -> Response:
+        return self.render(services.item_share(item=self.own_item(), by=caller(request)))
+
+    def delete(self, request: Request, item_id: str) -> Response:
+        return self.render(services.item_unshare(item=self.own_item(), by=caller(request)))
+
+
+class OwnItemQuestions(ItemView, ListAPIView):
+    serializer_class = QuestionSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.questions_for_owner(self.own_item(), owner=caller(self.request))
+
+
+class PartnerItemView(ItemView):
+    def get_serializer_class(self):  # type: ignore[no-untyped-def]
+        return self.partner_serializer_class
+
+
+class PartnerItemList(PartnerItemView, ListAPIView):
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.partner_items(self.model, viewer=caller(self.request))
+
+
+class PartnerItemDetail(PartnerItemView):
+    def get(self, request: Request, item_id: str) -> Response:
+        return self.render(self.partner_item())
+
+
+class PartnerItemAcknowledge(PartnerItemView):
+    @extend_schema(request=None)
+    def post(self, request: Request, item_id: str) -> Response:
+        return self.render(services.item_acknowledge(item=self.partner_item()))
+
+
+class PartnerItemQuestions(ItemView, ListAPIView):
+    serializer_class = QuestionSerializer
+    throttle_classes = [WriteRateThrottle]
+    throttle_scope = "questions"
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.questions_for_partner(self.partner_item())
+
+    def post(self, request: Request, item_id: str) -> Response:
+        item = self.partner_item()
+        data = self.validated()
+        question = services.question_ask(item=item, by=caller(request), text=data["text"])
+        return Response(QuestionSerializer(question).data, status=status.HTTP_201_CREATED)
+
+
+class QuestionAnswer(GenericAPIView):
+    serializer_class = AnswerSerializer
+    throttle_classes = [WriteRateThrottle]
+    throttle_scope = "questions"
+
+    @extend_schema(request=AnswerSerializer, responses=QuestionSerializer)
+    def post(self, request: Request, question_id: str) -> Response:
+        question = selectors.question_for_owner(owner=caller(request), question_id=question_id)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        question = services.question_answer(
+            question=question, text=serializer.validated_data["text"]
+        )
+        return Response(QuestionSerializer(question).data)
