@@ -22,6 +22,7 @@ NOTIFICATION_LINES = {
     "shared": "Your partner shared something with you.",
     "question": "Your partner asked you a question.",
     "answer": "Your partner answered a question you asked.",
+    "response": "Your partner responded to your check-in.",
 }
 
 

@@ -19,3 +19,8 @@ class AlreadyPaired(Conflict):
 class WrongPassword(Invalid):
     code = "incorrect_password"
     message = "That password is not correct."
+
+
+class NoPartner(Conflict):
+    code = "no_partner"
+    message = "You have no partner to share with right now."

@@ -187,6 +187,7 @@ class Notification(models.Model):
         SHARED = "shared"
         QUESTION = "question"
         ANSWER = "answer"
+        RESPONSE = "response"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")

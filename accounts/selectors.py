@@ -68,3 +68,17 @@ def current_partner_membership(*, user: User) -> Membership | None:
         .exclude(user=user)
         .first()
     )
+
+
+def shared_with_me_filter(*, viewer: User) -> dict[str, Any] | None:
+    """Filter arguments that select items the viewer's partner shares with them now.
+
+    For any model with `owner` and `shared_with` (a partnership): the owner is the
+    current partner, the share names this very partnership, and the partner has not
+    paused sharing. None when nothing can be visible. Read on every request, so a
+    revoke, pause or unpairing shows at once.
+    """
+    partner = current_partner_membership(user=viewer)
+    if partner is None or partner.sharing_paused:
+        return None
+    return {"owner_id": partner.user_id, "shared_with_id": partner.partnership_id}

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts import emails, hooks, tasks
+from accounts import emails, hooks, selectors, tasks
 from accounts.errors import AlreadyPaired, InvalidInvitation, OwnInvitation, WrongPassword
 from accounts.models import (
     ConsentEvent,
@@ -332,3 +332,11 @@ def notifications_send(*, recipient_id: str) -> bool:
         Notification.objects.filter(pk__in=ids).update(emailed_at=None)
         raise
     return True
+
+
+def notifications_send_due() -> int:
+    """Hand each person with news due to a send task; the dispatcher calls this each run."""
+    recipients = selectors.recipients_with_due_notifications()
+    for recipient_id in recipients:
+        tasks.send_notifications.delay(str(recipient_id))
+    return len(recipients)

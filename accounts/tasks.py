@@ -2,7 +2,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from accounts import selectors, services
+from accounts import services
 
 
 @shared_task(
@@ -25,10 +25,3 @@ def send_invitation_email(invitation_id: str, token: str) -> None:
 def send_notifications(recipient_id: str) -> None:
     """Safe to run twice: the service claims the pending rows before it sends."""
     services.notifications_send(recipient_id=recipient_id)
-
-
-@shared_task
-def send_due_notifications() -> None:
-    """Beat runs this every minute: one send task per person with something due."""
-    for recipient_id in selectors.recipients_with_due_notifications():
-        send_notifications.delay(str(recipient_id))

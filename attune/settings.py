@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "allauth.headless",
     "accounts",
     "triggers",
+    "checkins",
     "web",
 ]
 
@@ -245,6 +246,7 @@ REST_FRAMEWORK = {
         "invitations": env_str("RATE_LIMIT_INVITATIONS", "20/hour"),
         "invitation_accept": env_str("RATE_LIMIT_INVITATION_ACCEPT", "20/hour"),
         "questions": env_str("RATE_LIMIT_QUESTIONS", "60/hour"),
+        "responses": env_str("RATE_LIMIT_RESPONSES", "60/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -294,11 +296,12 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Static entries only: per-person schedules live in our tables.
+# One static entry, the dispatcher: per-person schedules live in our tables. Each
+# run also sweeps unsent reminders and hands out due notification emails.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "send-due-notifications": {
-        "task": "accounts.tasks.send_due_notifications",
-        "schedule": 60.0,
+    "dispatch-checkins": {
+        "task": "checkins.tasks.dispatch_checkins",
+        "schedule": float(env_int("DISPATCH_INTERVAL_SECONDS", 60)),
     },
 }
 

@@ -8,6 +8,7 @@ from attune.health import healthz
 api_v1 = [
     path("", include("accounts.urls")),
     path("", include("triggers.urls")),
+    path("", include("checkins.urls")),
 ]
 
 urlpatterns = [

@@ -26,17 +26,11 @@ def own_item(model: type[Item], *, owner: User, item_id: Any) -> Item:
 
 
 def partner_items(model: type[Item], *, viewer: User) -> QuerySet[Item]:
-    """What `viewer`'s current partner shares with them right now.
-
-    Shared with this very partnership, and the partner has not paused sharing.
-    Read on every request: a revoke, pause or unpairing shows at once.
-    """
-    partner = accounts_selectors.current_partner_membership(user=viewer)
-    if partner is None or partner.sharing_paused:
+    """What `viewer`'s current partner shares with them right now."""
+    visible = accounts_selectors.shared_with_me_filter(viewer=viewer)
+    if visible is None:
         return model._default_manager.none()
-    return model._default_manager.filter(
-        owner_id=partner.user_id, shared_with_id=partner.partnership_id
-    )
+    return model._default_manager.filter(**visible)
 
 
 def partner_item(model: type[Item], *, viewer: User, item_id: Any) -> Item:

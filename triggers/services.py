@@ -7,11 +7,10 @@ from typing import Any, TypeVar
 from django.db import transaction
 from django.utils import timezone
 
-from accounts import selectors as accounts_selectors
 from accounts import services as accounts_services
-from accounts.models import ConsentEvent, Notification, User
+from accounts import sharing
+from accounts.models import Notification, User
 from attune.errors import NotFound
-from triggers.errors import NoPartner
 from triggers.models import Question, SharedItem
 
 Item = TypeVar("Item", bound=SharedItem)
@@ -46,26 +45,10 @@ def item_share(*, item: Item, by: User) -> Item:
     """Share with `by`'s current partnership. Sharing what is already shared does nothing."""
     with transaction.atomic():
         item = _locked(item, owner=by)
-        membership = accounts_selectors.active_membership(user=by)
-        if membership is None:
-            raise NoPartner()
-        if item.shared_with_id == membership.partnership_id:
-            return item
-        now = timezone.now()
-        item.shared_with_id = membership.partnership_id
-        item.shared_at = now
-        item.acknowledged_at = None
-        item.save(update_fields=["shared_with", "shared_at", "acknowledged_at"])
-        accounts_services.consent_record(
-            user=by,
-            kind=ConsentEvent.Kind.SHARE_GRANTED,
-            partnership_id=membership.partnership_id,
-            item_type=item.KIND,
-            item_id=item.pk,
-        )
-        partner = accounts_selectors.partner_membership(membership=membership)
-        if partner is not None and not membership.sharing_paused:
-            accounts_services.notify(recipient=partner.user, kind=Notification.Kind.SHARED)
+        if sharing.grant(item=item, by=by):
+            # A new share starts unacknowledged.
+            item.acknowledged_at = None
+            item.save(update_fields=["shared_with", "shared_at", "acknowledged_at"])
         return item
 
 
@@ -73,20 +56,9 @@ def item_unshare(*, item: Item, by: User) -> Item:
     """Stop sharing at once. Revoking what is not shared does nothing."""
     with transaction.atomic():
         item = _locked(item, owner=by)
-        if item.shared_with_id is None:
-            return item
-        partnership_id = item.shared_with_id
-        item.shared_with_id = None
-        item.shared_at = None
-        item.acknowledged_at = None
-        item.save(update_fields=["shared_with", "shared_at", "acknowledged_at"])
-        accounts_services.consent_record(
-            user=by,
-            kind=ConsentEvent.Kind.SHARE_REVOKED,
-            partnership_id=partnership_id,
-            item_type=item.KIND,
-            item_id=item.pk,
-        )
+        if sharing.revoke(item=item, by=by):
+            item.acknowledged_at = None
+            item.save(update_fields=["shared_with", "shared_at", "acknowledged_at"])
         return item
 
 

@@ -27,7 +27,7 @@ def raw_row(model, pk) -> dict[str, str]:  # type: ignore[no-untyped-def]
     columns = [f.column for f in model._meta.concrete_fields]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {', '.join(columns)} FROM {table} WHERE id = %s",  # noqa: S608
+            f"SELECT {', '.join(columns)} FROM {table} WHERE id = %s",
             [model._meta.pk.get_db_prep_value(pk, connection)],
         )
         return dict(zip(columns, cursor.fetchone(), strict=True))

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts import services as accounts_services
 from accounts.models import Notification
 from accounts.quiet_hours import quiet_until
-from accounts.tasks import send_due_notifications, send_notifications
+from accounts.tasks import send_notifications
 from attune.celery import app as celery_app
 from tests.factories import UserFactory
 from triggers import services
@@ -102,7 +102,7 @@ def test_it_waits_for_the_end_of_quiet_hours(alice, bob) -> None:
     shared_trigger(alice, bob)
     notification = Notification.objects.get(recipient=bob)
     assert notification.due_at > now + timedelta(hours=1, minutes=58)
-    send_due_notifications.apply().get()
+    accounts_services.notifications_send_due()
     deliver(bob)
     assert mail.outbox == []
 
@@ -157,7 +157,7 @@ def test_it_delivers_due_notifications_through_a_real_worker() -> None:
         deadline = clock.monotonic() + 30
         while not mail.outbox and clock.monotonic() < deadline:
             clock.sleep(0.1)
-        send_due_notifications.delay()  # the beat task finds nothing more to send
+        accounts_services.notifications_send_due()  # the dispatcher finds nothing more
         clock.sleep(1)
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [bob.email]

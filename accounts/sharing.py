@@ -1,0 +1,55 @@
+"""Granting and revoking one item's share: the consent rules every app follows.
+
+Works on any model with `shared_with` (a partnership), `shared_at` and a `KIND`
+string. The caller passes the item locked (`select_for_update`) inside its own
+transaction, and saves the item afterwards when this returns True.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from accounts import selectors
+from accounts.errors import NoPartner
+from accounts.models import ConsentEvent, Notification, User
+from accounts.services import consent_record, notify
+
+
+def grant(*, item: Any, by: User) -> bool:
+    """Share with `by`'s current partnership. False when it already is (idempotent)."""
+    membership = selectors.active_membership(user=by)
+    if membership is None:
+        raise NoPartner()
+    if item.shared_with_id == membership.partnership_id:
+        return False
+    item.shared_with_id = membership.partnership_id
+    item.shared_at = timezone.now()
+    consent_record(
+        user=by,
+        kind=ConsentEvent.Kind.SHARE_GRANTED,
+        partnership_id=membership.partnership_id,
+        item_type=item.KIND,
+        item_id=item.pk,
+    )
+    partner = selectors.partner_membership(membership=membership)
+    if partner is not None and not membership.sharing_paused:
+        notify(recipient=partner.user, kind=Notification.Kind.SHARED)
+    return True
+
+
+def revoke(*, item: Any, by: User) -> bool:
+    """Stop sharing at once. False when it was not shared (idempotent)."""
+    if item.shared_with_id is None:
+        return False
+    consent_record(
+        user=by,
+        kind=ConsentEvent.Kind.SHARE_REVOKED,
+        partnership_id=item.shared_with_id,
+        item_type=item.KIND,
+        item_id=item.pk,
+    )
+    item.shared_with_id = None
+    item.shared_at = None
+    return True

@@ -1,0 +1,27 @@
+"""The reminder email: kind, short, a link; never anything anyone wrote."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+
+from checkins.content import QUESTIONS
+from checkins.models import Prompt
+
+
+def send_prompt(*, prompt: Prompt) -> None:
+    base = settings.SITE_URL
+    context = {
+        "question": QUESTIONS[prompt.question],
+        "answer_url": f"{base}/today?prompt={prompt.pk}",
+        "snooze_url": f"{base}/today?prompt={prompt.pk}&action=snooze",
+        "skip_url": f"{base}/today?prompt={prompt.pk}&action=skip",
+    }
+    message = EmailMessage(
+        subject="A gentle check-in from attune",
+        body=render_to_string("checkins/email/prompt_body.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[prompt.user.email],
+        # One Message-ID per prompt: a mail system can drop a repeat.
+        headers={"Message-ID": f"<prompt-{prompt.pk}@attune>"},
+    )
+    message.send()

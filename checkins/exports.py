@@ -1,0 +1,41 @@
+"""The check-ins app's sections of `me/export`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accounts.hooks import register_export
+from accounts.models import User
+from checkins.models import CheckIn, Prompt, Response, Schedule
+from checkins.serializers import (
+    CheckInSerializer,
+    PromptSerializer,
+    ResponseSerializer,
+    ScheduleSerializer,
+)
+
+
+def export_checkins(*, user: User) -> dict[str, Any]:
+    schedule = Schedule.objects.filter(user=user).first()
+    answers = (
+        CheckIn.objects.filter(owner=user)
+        .prefetch_related("triggers", "responses")
+        .order_by("created_at")
+    )
+    for answer in answers:
+        answer.visible_responses = list(answer.responses.all())  # type: ignore[attr-defined]
+    given = Response.objects.filter(responder=user).order_by("created_at")
+    return {
+        "schedule": ScheduleSerializer(schedule).data if schedule else None,
+        "prompts": PromptSerializer(
+            Prompt.objects.filter(user=user).order_by("created_at"), many=True
+        ).data,
+        "answers": CheckInSerializer(answers, many=True).data,
+        "responses_given": [
+            {**ResponseSerializer(r).data, "checkin": str(r.checkin_id)} for r in given
+        ],
+    }
+
+
+def register() -> None:
+    register_export("checkins", export_checkins)

@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from accounts.serializers import validate_timezone_name
+from attune.api.fields import (
+    InputSerializer,
+    RejectUnknownFields,
+    StrictBooleanField,
+    StrictCharField,
+    StrictIntegerField,
+)
+from checkins.content import FEELINGS, QUESTIONS
+from checkins.models import CheckIn, Prompt, Response, Schedule
+
+MAX_TIMES = 4
+NOTE_TEXT = 2000
+RESPONSE_NOTE_TEXT = 500
+
+
+class ScheduleSerializer(RejectUnknownFields, serializers.ModelSerializer):
+    active = StrictBooleanField()
+    weekdays = serializers.ListField(
+        child=StrictIntegerField(min_value=0, max_value=6), max_length=7
+    )
+    times = serializers.ListField(
+        child=serializers.TimeField(format="%H:%M", input_formats=["%H:%M"]),
+        max_length=MAX_TIMES,
+    )
+    timezone = StrictCharField(max_length=64, required=False, validators=[validate_timezone_name])
+
+    class Meta:
+        model = Schedule
+        fields = ["active", "weekdays", "times", "timezone", "next_due_at"]
+        read_only_fields = ["next_due_at"]
+
+    def to_representation(self, schedule: Schedule) -> dict[str, Any]:
+        return {
+            "active": schedule.active,
+            "weekdays": schedule.weekdays,
+            "times": schedule.times,
+            "timezone": schedule.timezone,
+            "next_due_at": serializers.DateTimeField().to_representation(schedule.next_due_at)
+            if schedule.next_due_at
+            else None,
+        }
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        for name in ("weekdays", "times"):
+            if len(set(attrs[name])) != len(attrs[name]):
+                raise serializers.ValidationError({name: ["Each value may appear once."]})
+        if attrs["active"] and not (attrs["weekdays"] and attrs["times"]):
+            raise serializers.ValidationError(
+                {"times": ["An active schedule needs at least one weekday and one time."]}
+            )
+        return attrs
+
+
+class PromptSerializer(serializers.ModelSerializer):
+    question = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Prompt
+        fields = [
+            "id",
+            "status",
+            "slot_at",
+            "due_at",
+            "question",
+            "sent_at",
+            "snoozed_until",
+            "answered_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_question(self, prompt: Prompt) -> str:
+        return QUESTIONS[prompt.question]
+
+
+class SnoozeSerializer(InputSerializer):
+    minutes = StrictIntegerField(min_value=5, max_value=24 * 60)
+
+
+class ResponseSerializer(RejectUnknownFields, serializers.ModelSerializer):
+    note = StrictCharField(max_length=RESPONSE_NOTE_TEXT, required=False, allow_blank=True)
+
+    class Meta:
+        model = Response
+        fields = ["id", "kind", "note", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+class CheckInSerializer(RejectUnknownFields, serializers.ModelSerializer):
+    """The owner's view of an answer, and what they may write."""
+
+    prompt = serializers.UUIDField(required=False, allow_null=True, source="prompt_id")
+    pleasantness = StrictIntegerField(min_value=-2, max_value=2)
+    energy = StrictIntegerField(min_value=-2, max_value=2)
+    feelings = serializers.ListField(
+        child=serializers.ChoiceField(choices=FEELINGS), max_length=10, required=False
+    )
+    note = StrictCharField(max_length=NOTE_TEXT, required=False, allow_blank=True)
+    trigger_ids = serializers.ListField(
+        child=serializers.UUIDField(), max_length=50, required=False, write_only=True
+    )
+    shared = StrictBooleanField(required=False)
+    responses = ResponseSerializer(many=True, read_only=True, source="visible_responses")
+
+    class Meta:
+        model = CheckIn
+        fields = [
+            "id",
+            "prompt",
+            "pleasantness",
+            "energy",
+            "feelings",
+            "need",
+            "note",
+            "trigger_ids",
+            "shared",
+            "shared_at",
+            "responses",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "shared_at", "responses", "created_at", "updated_at"]
+
+    def to_representation(self, checkin: CheckIn) -> dict[str, Any]:
+        data = super().to_representation(checkin)
+        data["trigger_ids"] = [str(t.pk) for t in checkin.triggers.all()]
+        data["shared"] = checkin.shared_with_id is not None
+        if not hasattr(checkin, "visible_responses"):
+            data["responses"] = []
+        return data
+
+    def validate_feelings(self, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise serializers.ValidationError("Each feeling may appear once.", code="duplicate")
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "prompt_id" in attrs:
+            attrs["prompt"] = attrs.pop("prompt_id")
+        return attrs
+
+
+class CheckInUpdateSerializer(CheckInSerializer):
+    """What may change later: everything but the prompt it answered."""
+
+    prompt = serializers.UUIDField(read_only=True, source="prompt_id")
+
+
+class PartnerCheckInSerializer(serializers.ModelSerializer):
+    """The partner's view: the answer as shared, and the responses in this partnership."""
+
+    responses = ResponseSerializer(many=True, read_only=True, source="visible_responses")
+
+    class Meta:
+        model = CheckIn
+        fields = [
+            "id",
+            "pleasantness",
+            "energy",
+            "feelings",
+            "need",
+            "note",
+            "shared_at",
+            "responses",
+            "created_at",
+        ]
+        read_only_fields = fields

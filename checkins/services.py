@@ -1,0 +1,338 @@
+"""Every write to schedules, prompts, check-ins and responses."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from accounts import services as accounts_services
+from accounts import sharing
+from accounts.models import Notification, User
+from accounts.quiet_hours import quiet_until
+from attune.errors import Conflict, Invalid, NotFound
+from checkins import slots, tasks
+from checkins.content import QUESTIONS
+from checkins.models import CheckIn, Prompt, Response, Schedule
+
+SWEEP_AFTER = timedelta(minutes=5)
+ONE_TICK = timedelta(microseconds=1)
+
+
+# --- Schedules ------------------------------------------------------------------
+
+
+def schedule_save(
+    *, user: User, active: bool, weekdays: list[int], times: list[str], timezone_name: str
+) -> Schedule:
+    with transaction.atomic():
+        schedule, _ = Schedule.objects.select_for_update().get_or_create(user=user)
+        schedule.active = active
+        schedule.weekdays = sorted(set(weekdays))
+        schedule.times = sorted(set(times))
+        schedule.timezone = timezone_name
+        schedule.updated_at = timezone.now()
+        _plan_next(schedule, user=user, after=schedule.updated_at)
+        schedule.save()
+    return schedule
+
+
+def _wall_times(schedule: Schedule) -> list[time]:
+    return [time.fromisoformat(value) for value in schedule.times]
+
+
+def _plan_next(schedule: Schedule, *, user: User, after: datetime) -> None:
+    """Set the next slot after `after`, and when to act on it (quiet hours move it)."""
+    slot = None
+    if schedule.active:
+        slot = slots.next_slot(
+            weekdays=schedule.weekdays,
+            times=_wall_times(schedule),
+            zone=ZoneInfo(schedule.timezone),
+            after=after,
+        )
+    schedule.next_slot_at = slot
+    schedule.next_due_at = (quiet_until(user=user, at=slot) or slot) if slot else None
+
+
+# --- The dispatcher -------------------------------------------------------------
+
+
+@dataclass
+class DispatchResult:
+    prompts: int = 0
+    suppressed: int = 0
+    resent: int = 0
+    snoozes_due: int = 0
+
+
+def dispatch(*, now: datetime | None = None, batch_size: int = 500) -> DispatchResult:
+    """One dispatcher run: due schedules become prompts, then the sweeps.
+
+    Safe to run on several hosts at once: each batch locks its schedules with
+    SKIP LOCKED (PostgreSQL), so two runs never take the same row; SQLite runs
+    one writer at a time. Sends are enqueued only after each batch commits.
+    """
+    now = now or timezone.now()
+    result = DispatchResult()
+    while _dispatch_batch(now=now, batch_size=batch_size, result=result):
+        pass
+    result.snoozes_due = _requeue(
+        Prompt.objects.filter(status=Prompt.Status.PENDING, snoozed_until__lte=now),
+        now=now,
+        reset={"snoozed_until": None, "sent_at": None},
+    )
+    stale = now - SWEEP_AFTER
+    result.resent = _requeue(
+        Prompt.objects.filter(
+            status=Prompt.Status.PENDING, sent_at__isnull=True, enqueued_at__lt=stale
+        ).filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale)),
+        now=now,
+        reset={},
+    )
+    accounts_services.notifications_send_due()
+    return result
+
+
+def _dispatch_batch(*, now: datetime, batch_size: int, result: DispatchResult) -> bool:
+    with transaction.atomic():
+        batch = list(
+            Schedule.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("user")
+            .filter(active=True, next_due_at__lte=now)
+            .order_by("next_due_at")[:batch_size]
+        )
+        if not batch:
+            return False
+        last_checkin = dict(
+            CheckIn.objects.filter(owner_id__in=[s.user_id for s in batch])
+            .values("owner_id")
+            .annotate(last=Max("created_at"))
+            .values_list("owner_id", "last")
+        )
+        prompts = [_prompt_for(s, now=now, last_checkin=last_checkin.get(s.user_id)) for s in batch]
+        Prompt.objects.bulk_create(prompts, ignore_conflicts=True)
+        Schedule.objects.bulk_update(batch, ["next_slot_at", "next_due_at", "last_question"])
+        _expire_superseded(user_ids=[s.user_id for s in batch])
+        send = [str(p.pk) for p in prompts if p.status == Prompt.Status.PENDING]
+        transaction.on_commit(lambda: tasks.enqueue_prompt_sends(send))
+    result.prompts += len(send)
+    result.suppressed += len(prompts) - len(send)
+    return True
+
+
+def _prompt_for(schedule: Schedule, *, now: datetime, last_checkin: datetime | None) -> Prompt:
+    """The prompt for the latest slot that has come (after downtime, only that one),
+    then the schedule moves on to the first slot after now."""
+    zone, wall_times = ZoneInfo(schedule.timezone), _wall_times(schedule)
+    assert schedule.next_slot_at is not None and schedule.next_due_at is not None
+    latest = slots.latest_slot_at_or_before(
+        weekdays=schedule.weekdays, times=wall_times, zone=zone, at=now
+    )
+    slot = max(latest or schedule.next_slot_at, schedule.next_slot_at)
+    previous = slots.latest_slot_at_or_before(
+        weekdays=schedule.weekdays, times=wall_times, zone=zone, at=slot - ONE_TICK
+    )
+    already = last_checkin is not None and (previous is None or last_checkin > previous)
+    prompt = Prompt(
+        user_id=schedule.user_id,
+        slot_at=slot,
+        due_at=schedule.next_due_at,
+        question=_pick_question(after=schedule.last_question),
+        status=Prompt.Status.SUPPRESSED if already else Prompt.Status.PENDING,
+        enqueued_at=None if already else now,
+        created_at=now,
+    )
+    if not already:
+        schedule.last_question = prompt.question
+    _plan_next(schedule, user=schedule.user, after=max(now, slot))
+    return prompt
+
+
+def _pick_question(*, after: int | None) -> int:
+    """Any curated question but the one asked last time."""
+    choices = [i for i in range(len(QUESTIONS)) if i != after]
+    return secrets.choice(choices)
+
+
+def _expire_superseded(*, user_ids: list[Any]) -> None:
+    """A pending prompt expires when a newer slot comes."""
+    newest = Prompt.objects.filter(user_id=OuterRef("user_id")).order_by("-slot_at")
+    Prompt.objects.filter(user_id__in=user_ids, status=Prompt.Status.PENDING).filter(
+        slot_at__lt=Subquery(newest.values("slot_at")[:1])
+    ).update(status=Prompt.Status.EXPIRED)
+
+
+def _requeue(candidates: Any, *, now: datetime, reset: dict[str, Any], limit: int = 5000) -> int:
+    """Take prompts for (re)sending. The row locks make two runs take each one once."""
+    with transaction.atomic():
+        ids = list(
+            candidates.select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit]
+        )
+        if not ids:
+            return 0
+        Prompt.objects.filter(pk__in=ids).update(claimed_at=None, enqueued_at=now, **reset)
+        send = [str(pk) for pk in ids]
+        transaction.on_commit(lambda: tasks.enqueue_prompt_sends(send))
+    return len(ids)
+
+
+# --- Sending ----------------------------------------------------------------------
+
+
+def prompt_send(*, prompt_id: str) -> bool:
+    """Send one reminder once. The conditional UPDATE is the claim: a redelivered
+    task finds the prompt claimed or sent and does nothing."""
+    from checkins import emails
+
+    claimed = Prompt.objects.filter(
+        pk=prompt_id,
+        status=Prompt.Status.PENDING,
+        claimed_at__isnull=True,
+        sent_at__isnull=True,
+        snoozed_until__isnull=True,
+    ).update(claimed_at=timezone.now())
+    if not claimed:
+        return False
+    prompt = Prompt.objects.select_related("user").get(pk=prompt_id)
+    try:
+        emails.send_prompt(prompt=prompt)
+    except Exception:
+        Prompt.objects.filter(pk=prompt_id).update(claimed_at=None)
+        raise
+    Prompt.objects.filter(pk=prompt_id).update(sent_at=timezone.now())
+    return True
+
+
+# --- Prompts: skip and snooze -----------------------------------------------------
+
+
+def prompt_skip(*, prompt: Prompt) -> Prompt:
+    _change_pending(prompt, status=Prompt.Status.SKIPPED)
+    prompt.status = Prompt.Status.SKIPPED
+    return prompt
+
+
+def prompt_snooze(*, prompt: Prompt, minutes: int) -> Prompt:
+    """Ask again later; the dispatcher re-sends it when the time comes."""
+    until = timezone.now() + timedelta(minutes=minutes)
+    _change_pending(prompt, snoozed_until=until)
+    prompt.snoozed_until = until
+    return prompt
+
+
+def _change_pending(prompt: Prompt, **changes: Any) -> None:
+    changed = Prompt.objects.filter(pk=prompt.pk, status=Prompt.Status.PENDING).update(**changes)
+    if not changed:
+        raise Conflict(
+            f"This check-in reminder is {prompt.status} already.", code="prompt_not_pending"
+        )
+
+
+# --- Check-ins --------------------------------------------------------------------
+
+
+def checkin_create(
+    *, owner: User, fields: dict[str, Any], idempotency_key: str = ""
+) -> tuple[CheckIn, bool]:
+    """Record an answer. Returns (check-in, created). A repeated `idempotency_key`
+    returns the first check-in instead of making a second one."""
+    if idempotency_key:
+        first = CheckIn.objects.filter(owner=owner, idempotency_key=idempotency_key).first()
+        if first is not None:
+            return first, False
+    try:
+        with transaction.atomic():
+            return _create(owner=owner, fields=fields, idempotency_key=idempotency_key), True
+    except IntegrityError:
+        # Two requests with the same key at once: the other one won.
+        first = CheckIn.objects.filter(owner=owner, idempotency_key=idempotency_key).first()
+        if idempotency_key and first is not None:
+            return first, False
+        raise Conflict("This reminder was answered already.", code="prompt_answered") from None
+
+
+def _create(*, owner: User, fields: dict[str, Any], idempotency_key: str) -> CheckIn:
+    fields = dict(fields)
+    prompt_id = fields.pop("prompt", None)
+    trigger_ids = fields.pop("trigger_ids", [])
+    shared = fields.pop("shared", False)
+    now = timezone.now()
+    prompt = None
+    if prompt_id is not None:
+        prompt = Prompt.objects.select_for_update().filter(pk=prompt_id, user=owner).first()
+        if prompt is None:
+            raise Invalid("No such check-in reminder.", code="does_not_exist", param="prompt")
+        if prompt.status == Prompt.Status.ANSWERED:
+            raise Conflict("This reminder was answered already.", code="prompt_answered")
+    checkin = CheckIn.objects.create(
+        owner=owner,
+        prompt=prompt,
+        idempotency_key=idempotency_key,
+        created_at=now,
+        updated_at=now,
+        **fields,
+    )
+    _set_triggers(checkin, trigger_ids)
+    if prompt is not None:
+        Prompt.objects.filter(pk=prompt.pk).update(
+            status=Prompt.Status.ANSWERED, answered_at=now, snoozed_until=None
+        )
+    if shared and sharing.grant(item=checkin, by=owner):
+        checkin.save(update_fields=["shared_with", "shared_at"])
+    return checkin
+
+
+def _set_triggers(checkin: CheckIn, trigger_ids: list[Any]) -> None:
+    from triggers.models import Trigger
+
+    mine = list(Trigger.objects.filter(owner_id=checkin.owner_id, pk__in=trigger_ids))
+    if len(mine) != len(set(trigger_ids)):
+        raise Invalid(
+            "Only your own triggers can be linked.", code="does_not_exist", param="trigger_ids"
+        )
+    checkin.triggers.set(mine)
+
+
+def checkin_update(*, checkin: CheckIn, by: User, fields: dict[str, Any]) -> CheckIn:
+    with transaction.atomic():
+        checkin = CheckIn.objects.select_for_update().get(pk=checkin.pk, owner=by)
+        fields = dict(fields)
+        shared = fields.pop("shared", None)
+        if "trigger_ids" in fields:
+            _set_triggers(checkin, fields.pop("trigger_ids"))
+        for name, value in fields.items():
+            setattr(checkin, name, value)
+        checkin.updated_at = timezone.now()
+        if shared is True:
+            sharing.grant(item=checkin, by=by)
+        elif shared is False:
+            sharing.revoke(item=checkin, by=by)
+        checkin.save()
+    return checkin
+
+
+def checkin_delete(*, checkin: CheckIn) -> None:
+    checkin.delete()
+
+
+def response_create(*, checkin: CheckIn, by: User, kind: str, note: str = "") -> Response:
+    """The partner answers a shared check-in (the caller checked that they see it)."""
+    if checkin.shared_with_id is None:
+        raise NotFound()
+    with transaction.atomic():
+        response = Response.objects.create(
+            checkin=checkin,
+            responder=by,
+            partnership_id=checkin.shared_with_id,
+            kind=kind,
+            note=note,
+        )
+        accounts_services.notify(recipient=checkin.owner, kind=Notification.Kind.RESPONSE)
+    return response

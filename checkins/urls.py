@@ -1,0 +1,31 @@
+from django.urls import path
+
+from checkins import views
+
+urlpatterns = [
+    path("checkins/schedule", views.ScheduleView.as_view(), name="checkin-schedule"),
+    path("checkins/prompts", views.PromptList.as_view(), name="checkin-prompts"),
+    path(
+        "checkins/prompts/<uuid:prompt_id>/skip",
+        views.PromptSkip.as_view(),
+        name="checkin-prompt-skip",
+    ),
+    path(
+        "checkins/prompts/<uuid:prompt_id>/snooze",
+        views.PromptSnooze.as_view(),
+        name="checkin-prompt-snooze",
+    ),
+    path("checkins", views.CheckInList.as_view(), name="checkins"),
+    path("checkins/<uuid:checkin_id>", views.CheckInDetail.as_view(), name="checkin-detail"),
+    path("partner/checkins", views.PartnerCheckInList.as_view(), name="partner-checkins"),
+    path(
+        "partner/checkins/<uuid:checkin_id>",
+        views.PartnerCheckInDetail.as_view(),
+        name="partner-checkin-detail",
+    ),
+    path(
+        "partner/checkins/<uuid:checkin_id>/responses",
+        views.PartnerCheckInResponses.as_view(),
+        name="partner-checkin-responses",
+    ),
+]

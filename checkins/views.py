@@ -1,0 +1,165 @@
+"""The check-ins API: validate, call one service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView, ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from attune.api.throttling import WriteRateThrottle
+from attune.api.views import caller
+from attune.errors import Invalid
+from checkins import selectors, services
+from checkins.models import Prompt
+from checkins.serializers import (
+    CheckInSerializer,
+    CheckInUpdateSerializer,
+    PartnerCheckInSerializer,
+    PromptSerializer,
+    ResponseSerializer,
+    ScheduleSerializer,
+    SnoozeSerializer,
+)
+
+
+def _validated(view: GenericAPIView, serializer_class: Any = None, **kwargs: Any) -> dict:
+    serializer_class = serializer_class or view.get_serializer_class()
+    serializer = serializer_class(data=view.request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class ScheduleView(GenericAPIView):
+    serializer_class = ScheduleSerializer
+
+    def get(self, request: Request) -> Response:
+        return Response(ScheduleSerializer(selectors.schedule_of(user=caller(request))).data)
+
+    def put(self, request: Request) -> Response:
+        user = caller(request)
+        data = _validated(self)
+        schedule = services.schedule_save(
+            user=user,
+            active=data["active"],
+            weekdays=data["weekdays"],
+            times=[t.strftime("%H:%M") for t in data["times"]],
+            timezone_name=data.get("timezone") or user.timezone,
+        )
+        return Response(ScheduleSerializer(schedule).data)
+
+
+class PromptList(ListAPIView):
+    serializer_class = PromptSerializer
+
+    @extend_schema(
+        parameters=[OpenApiParameter("status", enum=list(Prompt.Status.values), required=False)]
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        wanted = self.request.query_params.get("status")
+        if wanted is not None and wanted not in Prompt.Status.values:
+            raise Invalid("Unknown status.", code="invalid_choice", param="status")
+        return selectors.prompts_of(user=caller(self.request), status=wanted)
+
+
+class PromptSkip(GenericAPIView):
+    serializer_class = PromptSerializer
+
+    @extend_schema(request=None)
+    def post(self, request: Request, prompt_id: str) -> Response:
+        prompt = selectors.prompt_of(user=caller(request), prompt_id=prompt_id)
+        return Response(PromptSerializer(services.prompt_skip(prompt=prompt)).data)
+
+
+class PromptSnooze(GenericAPIView):
+    serializer_class = SnoozeSerializer
+
+    @extend_schema(request=SnoozeSerializer, responses=PromptSerializer)
+    def post(self, request: Request, prompt_id: str) -> Response:
+        prompt = selectors.prompt_of(user=caller(request), prompt_id=prompt_id)
+        minutes = _validated(self)["minutes"]
+        return Response(
+            PromptSerializer(services.prompt_snooze(prompt=prompt, minutes=minutes)).data
+        )
+
+
+class CheckInList(ListAPIView):
+    serializer_class = CheckInSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.checkins_of(owner=caller(self.request))
+
+    @extend_schema(
+        parameters=[OpenApiParameter("Idempotency-Key", location="header", required=False)]
+    )
+    def post(self, request: Request) -> Response:
+        owner = caller(request)
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if len(key) > 128:
+            raise Invalid("At most 128 characters.", code="max_length", param="Idempotency-Key")
+        checkin, created = services.checkin_create(
+            owner=owner, fields=_validated(self), idempotency_key=key
+        )
+        checkin = selectors.checkin_of(owner=owner, checkin_id=checkin.pk)
+        return Response(
+            CheckInSerializer(checkin).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class CheckInDetail(GenericAPIView):
+    serializer_class = CheckInSerializer
+
+    def get(self, request: Request, checkin_id: str) -> Response:
+        checkin = selectors.checkin_of(owner=caller(request), checkin_id=checkin_id)
+        return Response(CheckInSerializer(checkin).data)
+
+    @extend_schema(request=CheckInUpdateSerializer, responses=CheckInSerializer)
+    def patch(self, request: Request, checkin_id: str) -> Response:
+        owner = caller(request)
+        checkin = selectors.checkin_of(owner=owner, checkin_id=checkin_id)
+        fields = _validated(self, CheckInUpdateSerializer, partial=True)
+        services.checkin_update(checkin=checkin, by=owner, fields=fields)
+        checkin = selectors.checkin_of(owner=owner, checkin_id=checkin_id)
+        return Response(CheckInSerializer(checkin).data)
+
+    def delete(self, request: Request, checkin_id: str) -> Response:
+        checkin = selectors.checkin_of(owner=caller(request), checkin_id=checkin_id)
+        services.checkin_delete(checkin=checkin)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PartnerCheckInList(ListAPIView):
+    serializer_class = PartnerCheckInSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.partner_checkins(viewer=caller(self.request))
+
+
+class PartnerCheckInDetail(GenericAPIView):
+    serializer_class = PartnerCheckInSerializer
+
+    def get(self, request: Request, checkin_id: str) -> Response:
+        checkin = selectors.partner_checkin(viewer=caller(request), checkin_id=checkin_id)
+        return Response(PartnerCheckInSerializer(checkin).data)
+
+
+class PartnerCheckInResponses(GenericAPIView):
+    serializer_class = ResponseSerializer
+    throttle_classes = [WriteRateThrottle]
+    throttle_scope = "responses"
+
+    def post(self, request: Request, checkin_id: str) -> Response:
+        viewer = caller(request)
+        checkin = selectors.partner_checkin(viewer=viewer, checkin_id=checkin_id)
+        data = _validated(self)
+        response = services.response_create(
+            checkin=checkin, by=viewer, kind=data["kind"], note=data.get("note", "")
+        )
+        return Response(ResponseSerializer(response).data, status=status.HTTP_201_CREATED)
