@@ -6,6 +6,7 @@ import logging
 import os
 from typing import Any, cast
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -29,7 +30,8 @@ def _database_ok() -> bool:
 
 def _broker_ok() -> bool:
     try:
-        with celery_app.connection_for_write() as conn:
+        # The URL is read now, not at start-up, so a changed setting is seen.
+        with celery_app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
             if conn.transport.driver_type == "filesystem":
                 # This transport "connects" to anything: check its folder.

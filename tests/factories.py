@@ -5,8 +5,9 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from accounts.models import Invitation, User
+from accounts.models import Invitation, Membership, User
 from accounts.tokens import hash_token
+from triggers.models import Boundary, Question, Trigger
 
 PASSWORD = "a quiet place to talk"
 
@@ -37,3 +38,43 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     token = factory.Sequence(lambda n: f"test-token-{n}-0123456789abcdef")
     token_hash = factory.LazyAttribute(lambda o: hash_token(o.token))
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=72))
+
+
+class TriggerFactory(factory.django.DjangoModelFactory):
+    """Private until shared: pass `shared_with=` a partnership (and `shared_at=`) to share."""
+
+    class Meta:
+        model = Trigger
+
+    owner = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Trigger {n}")
+    category = Trigger.Category.SITUATION
+    intensity = 3
+
+
+class BoundaryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Boundary
+
+    owner = factory.SubFactory(UserFactory)
+    statement = factory.Sequence(lambda n: f"Boundary {n}")
+    area = Boundary.Area.TIME
+    firmness = Boundary.Firmness.FIRM
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """A question on a trigger (pass `trigger=None, boundary=…` for a boundary).
+
+    Asked in the asker's current partnership unless `partnership=` says otherwise.
+    """
+
+    class Meta:
+        model = Question
+
+    trigger = factory.SubFactory(TriggerFactory)
+    boundary = None
+    asker = factory.SubFactory(UserFactory)
+    partnership = factory.LazyAttribute(
+        lambda o: Membership.objects.get(user=o.asker, ended_at=None).partnership
+    )
+    text = factory.Sequence(lambda n: f"Question {n}?")

@@ -2,8 +2,6 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 
-from attune.celery import app as celery_app
-
 pytestmark = pytest.mark.django_db
 
 
@@ -13,10 +11,9 @@ def test_it_reports_the_database_and_the_broker_healthy() -> None:
     assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
 
 
-def test_it_answers_503_when_the_broker_is_down(monkeypatch) -> None:
+def test_it_answers_503_when_the_broker_is_down(settings) -> None:
     # Nothing listens on port 1: the real client gets a real refusal.
-    for setting in ("broker_url", "broker_write_url"):
-        monkeypatch.setattr(celery_app.conf, setting, "redis://127.0.0.1:1/0")
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     response = Client().get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "database": "ok", "broker": "down"}

@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from accounts.hooks import register_export
 from accounts.models import User
+from triggers import selectors
 from triggers.models import Boundary, Question, Trigger
 from triggers.serializers import BoundarySerializer, QuestionSerializer, TriggerSerializer
 
@@ -25,13 +26,34 @@ def export_boundaries(*, user: User) -> Any:
 
 
 def export_questions(*, user: User) -> dict[str, Any]:
-    """Questions I asked, and questions asked about my items (with my answers)."""
-    about_mine = Q(trigger__owner=user) | Q(boundary__owner=user)
+    """Questions I asked, and questions asked about my items (with my answers).
+
+    Of my own questions, the item and its answer show only while that item is
+    shared with me now: my export must not tell whether an item I can no longer
+    see still exists.
+    """
     ordered = Question.objects.order_by("created_at")
+    asked = list(ordered.filter(asker=user))
+    visible = _visible_threads(user=user)
+    hidden = {"item_type": None, "item_id": None, "answer": None, "answered_at": None}
     return {
-        "asked": QuestionSerializer(ordered.filter(asker=user), many=True).data,
-        "received": QuestionSerializer(ordered.filter(about_mine), many=True).data,
+        "asked": [
+            data if (q.partnership_id, q.trigger_id or q.boundary_id) in visible else data | hidden
+            for q, data in zip(asked, QuestionSerializer(asked, many=True).data, strict=True)
+        ],
+        "received": QuestionSerializer(
+            ordered.filter(Q(trigger__owner=user) | Q(boundary__owner=user)), many=True
+        ).data,
     }
+
+
+def _visible_threads(*, user: User) -> set[tuple[Any, Any]]:
+    """(partnership, item) pairs whose thread `user` may read as the partner now."""
+    pairs: set[tuple[Any, Any]] = set()
+    for model in (Trigger, Boundary):
+        shared = selectors.partner_items(model, viewer=user)
+        pairs.update(shared.values_list("shared_with_id", "pk"))
+    return pairs
 
 
 def register() -> None:

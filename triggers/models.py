@@ -114,14 +114,19 @@ class Boundary(SharedItem):
 
 
 class Question(models.Model):
-    """A partner's question about a shared item ("ask, don't guess") and its answer."""
+    """A partner's question about a shared item ("ask, don't guess") and its answer.
+
+    The question's text belongs to the asker, the answer to the item's owner. When
+    the item is deleted the question stays with its asker, detached and without
+    the answer, so that what the asker keeps never tells whether the item exists.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     trigger = models.ForeignKey(
-        Trigger, null=True, blank=True, on_delete=models.CASCADE, related_name="questions"
+        Trigger, null=True, blank=True, on_delete=models.SET_NULL, related_name="questions"
     )
     boundary = models.ForeignKey(
-        Boundary, null=True, blank=True, on_delete=models.CASCADE, related_name="questions"
+        Boundary, null=True, blank=True, on_delete=models.SET_NULL, related_name="questions"
     )
     asker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
@@ -137,10 +142,7 @@ class Question(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    Q(trigger__isnull=False, boundary__isnull=True)
-                    | Q(trigger__isnull=True, boundary__isnull=False)
-                ),
+                condition=~Q(trigger__isnull=False, boundary__isnull=False),
                 name="question_about_one_item",
             )
         ]
@@ -149,7 +151,5 @@ class Question(models.Model):
         return f"Question {self.pk}"
 
     @property
-    def item(self) -> SharedItem:
-        item = self.trigger or self.boundary
-        assert item is not None
-        return item
+    def item(self) -> SharedItem | None:
+        return self.trigger or self.boundary

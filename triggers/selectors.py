@@ -65,6 +65,7 @@ def question_for_owner(*, owner: User, question_id: Any) -> Question:
         .filter(pk=question_id, partnership_id=membership.partnership_id)
         .first()
     )
-    if question is None or question.item.owner_id != owner.pk:
+    item = question.item if question else None
+    if question is None or item is None or item.owner_id != owner.pk:
         raise NotFound()
     return question

@@ -150,11 +150,14 @@ class QuestionSerializer(RejectUnknownFields, serializers.ModelSerializer):
         fields = ["id", "item_type", "item_id", "text", "answer", "answered_at", "created_at"]
         read_only_fields = ["id", "answer", "answered_at", "created_at"]
 
-    def get_item_type(self, question: Question) -> str:
-        return "trigger" if question.trigger_id else "boundary"
+    def get_item_type(self, question: Question) -> str | None:
+        if question.trigger_id:
+            return "trigger"
+        return "boundary" if question.boundary_id else None
 
-    def get_item_id(self, question: Question) -> str:
-        return str(question.trigger_id or question.boundary_id)
+    def get_item_id(self, question: Question) -> str | None:
+        item_id = question.trigger_id or question.boundary_id
+        return str(item_id) if item_id else None
 
 
 class AnswerSerializer(RejectUnknownFields, serializers.Serializer):

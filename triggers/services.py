@@ -38,7 +38,10 @@ def item_update(*, item: Item, fields: dict[str, Any]) -> Item:
 
 
 def item_delete(*, item: SharedItem) -> None:
-    item.delete()
+    """The owner's answers go with the item; the askers keep their questions, detached."""
+    with transaction.atomic():
+        Question.objects.filter(**{item.KIND: item}).update(answer=None, answered_at=None)
+        item.delete()
 
 
 def item_share(*, item: Item, by: User) -> Item:

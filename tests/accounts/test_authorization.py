@@ -7,14 +7,12 @@ invitation. Outsiders get 404, never 403, and a refused request writes nothing.
 
 from __future__ import annotations
 
-import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from accounts.models import ConsentEvent, Invitation, Membership, Partnership, User
@@ -22,8 +20,8 @@ from tests.factories import PASSWORD, InvitationFactory
 
 pytestmark = pytest.mark.django_db
 
+# Every route of accounts has a row for each of them (tests/test_routes.py checks).
 ACTORS = ("alice", "bob", "dave", "carol", "anon")
-API_PREFIX = "api/v1/"
 INVITATION_TOKEN = "alices-invitation-token-0123456789abcdef"
 RENAME = {"display_name": "Renamed"}
 PAUSE = {"sharing_paused": True}
@@ -285,61 +283,6 @@ def test_it_answers_each_actor_as_the_matrix_says(
         effect = EFFECTS.get((method, template))
         assert effect is not None, f"add the stored effect of {method} {template} to EFFECTS"
         effect(world, world.users[actor], before, snapshot())
-
-
-# The URL configuration and the matrix must agree.
-
-
-def _api_routes(patterns: list[Any] | None = None, prefix: str = "") -> Iterator[tuple[str, Any]]:
-    for pattern in get_resolver().url_patterns if patterns is None else patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            yield from _api_routes(pattern.url_patterns, route)
-        elif isinstance(pattern, URLPattern) and route.startswith(API_PREFIX):
-            yield route, pattern.callback
-
-
-def _template(route: str) -> str:
-    """`api/v1/invitations/<uuid:invitation_id>` → `invitations/{id}`."""
-    route = route.removeprefix(API_PREFIX).removeprefix("^").removesuffix("$")
-    return re.sub(r"<(?:\w+:)?\w+>|\(\?P<\w+>[^)]*\)", "{id}", route)
-
-
-def _methods(callback: Any) -> set[str]:
-    view = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
-    assert view is not None, f"{callback} is not a class-based view"
-    return {
-        name.upper()
-        for name in view.http_method_names
-        if name not in ("options", "head") and hasattr(view, name)
-    }
-
-
-def api_endpoints() -> set[tuple[str, str]]:
-    return {
-        (method, _template(route))
-        for route, callback in _api_routes()
-        for method in _methods(callback)
-    }
-
-
-def test_it_has_matrix_rows_for_every_actor_on_every_api_endpoint() -> None:
-    endpoints = api_endpoints()
-    assert ("DELETE", "invitations/{id}") in endpoints  # the walk reaches nested includes
-    covered = {(actor, method, template) for actor, method, template, _, _ in MATRIX}
-    missing = sorted(
-        f"{actor} {method} {template}"
-        for method, template in endpoints
-        for actor in ACTORS
-        if (actor, method, template) not in covered
-    )
-    assert not missing, f"endpoints without authorization rows: {missing}"
-
-
-def test_it_has_no_matrix_rows_for_endpoints_that_do_not_exist() -> None:
-    stale = {(method, template) for _, method, template, _, _ in MATRIX} - api_endpoints()
-    assert not stale
-    assert len(MATRIX) == len({(a, m, t) for a, m, t, _, _ in MATRIX})
 
 
 # The interesting rows, one by one.

@@ -6,6 +6,7 @@ and Redis, as in CI. On the SQLite default they are skipped.
 
 from __future__ import annotations
 
+import contextlib
 import email
 import os
 import signal
@@ -32,8 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
-        connection.vendor != "postgresql"
-        or not settings.CELERY_BROKER_URL.startswith("redis://"),
+        connection.vendor != "postgresql" or not settings.CELERY_BROKER_URL.startswith("redis://"),
         reason="worker processes need PostgreSQL and Redis",
     ),
 ]
@@ -53,7 +53,7 @@ class Processes:
         self.running: list[subprocess.Popen[bytes]] = []
 
     def start(self, *args: str) -> subprocess.Popen[bytes]:
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "attune", *args, "--loglevel", "WARNING"],
             cwd=ROOT,
             env=self.env,
@@ -65,10 +65,8 @@ class Processes:
         return process
 
     def kill(self, process: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            pass
         process.wait(timeout=30)
 
     def stop_all(self) -> None:

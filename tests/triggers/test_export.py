@@ -27,3 +27,25 @@ def test_it_exports_triggers_boundaries_questions_and_the_consent_log(
     assert bobs["triggers"] == [] and bobs["boundaries"] == []
     assert [q["text"] for q in bobs["questions"]["asked"]] == ["What helps?"]
     assert "mine" not in bob_api.get("/api/v1/me/export").content.decode()
+
+
+def test_an_ex_partners_export_does_not_tell_whether_an_item_still_exists(
+    alice, bob, bob_api
+) -> None:
+    from accounts import services as accounts_services
+
+    trigger = Trigger.objects.create(owner=alice, title="Raised voices")
+    trigger = services.item_share(item=trigger, by=alice)
+    question = services.question_ask(item=trigger, by=bob, text="What helps?")
+    services.question_answer(question=question, text="A hug")
+    shown = bob_api.get("/api/v1/me/export").json()["questions"]["asked"]
+    assert (shown[0]["item_id"], shown[0]["answer"]) == (str(trigger.pk), "A hug")
+
+    services.item_unshare(item=trigger, by=alice)
+    accounts_services.partnership_end(user=alice)
+    before = bob_api.get("/api/v1/me/export").json()["questions"]["asked"]
+    services.item_delete(item=Trigger.objects.get(pk=trigger.pk))
+    after = bob_api.get("/api/v1/me/export").json()["questions"]["asked"]
+
+    assert before == after
+    assert [(q["text"], q["item_id"], q["answer"]) for q in after] == [("What helps?", None, None)]

@@ -181,13 +181,19 @@ def test_it_erases_everything_when_the_owner_deletes_the_account(
 
     item = alice_api.post("/api/v1/triggers", TRIGGER, format="json").json()
     alice_api.post(f"/api/v1/triggers/{item['id']}/share")
-    bob_api.post(f"/api/v1/partner/triggers/{item['id']}/questions", {"text": "?"}, format="json")
+    asked = bob_api.post(
+        f"/api/v1/partner/triggers/{item['id']}/questions", {"text": "?"}, format="json"
+    ).json()
+    alice_api.post(f"/api/v1/questions/{asked['id']}/answer", {"text": "PRIVATE-answer"})
     alice_api.post("/api/v1/boundaries", BOUNDARY, format="json")
 
     alice_api.delete("/api/v1/me", {"password": PASSWORD}, format="json")
     assert ids(bob_api.get("/api/v1/partner/triggers")) == []
     assert not Trigger.objects.exists() and not Boundary.objects.exists()
-    assert not Question.objects.exists()
+    # bob's question is his own and stays his, detached; alice's answer is gone.
+    question = Question.objects.get()
+    assert (question.asker, question.trigger_id, question.answer) == (bob, None, None)
+    assert "PRIVATE-answer" not in bob_api.get("/api/v1/me/export").content.decode()
 
 
 def test_it_does_not_let_a_partner_ask_about_an_unshared_item(alice, bob, alice_api, bob_api):

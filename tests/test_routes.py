@@ -1,0 +1,132 @@
+"""The URL configuration and the authorization matrices must agree.
+
+Every app with routes under /api/v1/ (accounts, triggers, …) has a
+`tests/<app>/test_authorization.py` whose MATRIX holds one row (actor, method,
+path template, body, expected status) per actor of that module's ACTORS, method
+and route. A new route or app without rows, or a row for a route that is gone,
+fails here.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Iterator
+from types import ModuleType
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.accounts import test_authorization as accounts_authorization
+from tests.triggers import test_authorization as triggers_authorization
+
+API_PREFIX = "api/v1/"
+
+
+def _api_routes(patterns: list[Any] | None = None, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _api_routes(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern) and route.startswith(API_PREFIX):
+            yield route, pattern.callback
+
+
+def _template(route: str) -> str:
+    """`api/v1/triggers/<uuid:item_id>/share` → `triggers/{id}/share`."""
+    route = route.removeprefix(API_PREFIX).removeprefix("^").removesuffix("$")
+    return re.sub(r"<(?:\w+:)?\w+>|\(\?P<\w+>[^)]*\)", "{id}", route)
+
+
+def _view(callback: Any) -> type:
+    view = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    assert view is not None, f"{callback} is not a class-based view"
+    return view
+
+
+def _methods(view: type) -> set[str]:
+    return {
+        name.upper()
+        for name in view.http_method_names  # type: ignore[attr-defined]
+        if name not in ("options", "head") and hasattr(view, name)
+    }
+
+
+def api_endpoints() -> dict[tuple[str, str], str]:
+    """(method, template) → the app whose view serves it."""
+    endpoints = {}
+    for route, callback in _api_routes():
+        view = _view(callback)
+        app = view.__module__.split(".")[0]
+        for method in _methods(view):
+            endpoints[(method, _template(route))] = app
+    return endpoints
+
+
+def authorization_module(app: str) -> ModuleType:
+    """`tests/<app>/test_authorization.py`, with its ACTORS and MATRIX."""
+    name = f"tests.{app}.test_authorization"
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name not in (name, f"tests.{app}"):
+            raise
+        pytest.fail(f"{app} serves API routes: add {name.replace('.', '/')}.py with a MATRIX")
+    assert module.ACTORS, f"{name} names no ACTORS"
+    return module
+
+
+def _rows(module: ModuleType) -> list[tuple[str, str, str, Any, int]]:
+    return list(module.MATRIX)
+
+
+# Every app that serves a route under /api/v1/, found when the tests are collected.
+APPS = sorted(set(api_endpoints().values()))
+
+
+def test_it_finds_routes_of_every_app_including_nested_includes() -> None:
+    endpoints = api_endpoints()
+    assert endpoints[("DELETE", "invitations/{id}")] == "accounts"
+    assert endpoints[("POST", "triggers/{id}/share")] == "triggers"
+    assert endpoints[("POST", "questions/{id}/answer")] == "triggers"
+    assert endpoints[("GET", "partner/boundaries/{id}/questions")] == "triggers"
+
+
+def test_it_collects_the_matrix_of_accounts_and_of_triggers() -> None:
+    assert {"accounts", "triggers"} <= set(APPS)
+    assert authorization_module("accounts") is accounts_authorization
+    assert authorization_module("triggers") is triggers_authorization
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_it_has_matrix_rows_for_every_actor_on_every_api_endpoint(app: str) -> None:
+    module = authorization_module(app)
+    covered = {(actor, method, template) for actor, method, template, _, _ in _rows(module)}
+    missing = sorted(
+        f"{actor} {method} {template}"
+        for (method, template), owner in api_endpoints().items()
+        if owner == app
+        for actor in module.ACTORS
+        if (actor, method, template) not in covered
+    )
+    assert not missing, f"endpoints without authorization rows in {module.__name__}: {missing}"
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_it_has_no_matrix_rows_for_endpoints_that_do_not_exist(app: str) -> None:
+    module = authorization_module(app)
+    endpoints = api_endpoints()
+    named = {(method, template) for _, method, template, _, _ in _rows(module)}
+    stale = sorted(f"{m} {t}" for m, t in named if (m, t) not in endpoints)
+    assert not stale, f"rows for routes that do not exist: {stale}"
+    elsewhere = sorted(f"{m} {t}" for m, t in named - set(stale) if endpoints[(m, t)] != app)
+    assert not elsewhere, f"rows for another app's routes: {elsewhere}"
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_it_has_one_row_per_known_actor_method_and_route(app: str) -> None:
+    module = authorization_module(app)
+    rows = _rows(module)
+    assert len(rows) == len({(a, m, t) for a, m, t, _, _ in rows})
+    assert {actor for actor, *_ in rows} == set(module.ACTORS)
