@@ -16,6 +16,9 @@ from django.dispatch import Signal
 
 partnership_ended = Signal()
 account_deleting = Signal()
+# Sent inside the transaction that pauses or resumes one person's sharing
+# (kwargs: `membership`, whose `sharing_paused` is the new state).
+sharing_paused_changed = Signal()
 
 ExportSection = Callable[..., Any]
 _export_sections: dict[str, ExportSection] = {}

@@ -207,3 +207,33 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} notification"
+
+
+class FeedState(models.Model):
+    """One person's change feed counter. Writers lock this row to number their
+    entries, so entries are numbered in the order their transactions commit."""
+
+    user = models.OneToOneField(
+        User, primary_key=True, on_delete=models.CASCADE, related_name="feed_state"
+    )
+    last_seq = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"feed of {self.user_id} at {self.last_seq}"
+
+
+class FeedEntry(models.Model):
+    """ "Something the recipient may see changed": the sync feed resolves each entry
+    to the current data, or to a deletion when the recipient may no longer see it."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    seq = models.BigIntegerField()
+    type = models.CharField(max_length=32)
+    object_id = models.UUIDField()
+    created_at = models.DateTimeField(default=dj_timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["recipient", "seq"], name="feed_entry_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.object_id} for {self.recipient_id} at {self.seq}"

@@ -213,6 +213,7 @@ def partnership_set_paused(*, user: User, paused: bool) -> Membership:
             membership.save(update_fields=["sharing_paused"])
             kind = ConsentEvent.Kind.SHARING_PAUSED if paused else ConsentEvent.Kind.SHARING_RESUMED
             consent_record(user=user, kind=kind, partnership_id=membership.partnership_id)
+            hooks.sharing_paused_changed.send(sender=Membership, membership=membership)
         return membership
 
 

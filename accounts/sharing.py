@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts import selectors
 from accounts.errors import NoPartner
-from accounts.models import ConsentEvent, Notification, User
+from accounts.models import ConsentEvent, Membership, Notification, User
 from accounts.services import consent_record, notify
 
 
@@ -53,3 +53,18 @@ def revoke(*, item: Any, by: User) -> bool:
     item.shared_with_id = None
     item.shared_at = None
     return True
+
+
+def audience(item: Any) -> Any | None:
+    """The id of the partner who can see `item` right now, or None."""
+    if item.shared_with_id is None:
+        return None
+    members = dict(
+        Membership.objects.filter(
+            partnership_id=item.shared_with_id, ended_at__isnull=True
+        ).values_list("user_id", "sharing_paused")
+    )
+    if members.get(item.owner_id, True):  # the owner left, or pauses
+        return None
+    others = [user_id for user_id in members if user_id != item.owner_id]
+    return others[0] if others else None

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.http import parse_etags, quote_etag
 from django.utils.cache import add_never_cache_headers
 
 from attune.api.errors import error_response
@@ -37,6 +39,8 @@ class ApiResponseMiddleware:
         if response.status_code >= 400 and not _is_json(response):
             status = response.status_code
             response = error_response(status, PLAIN_MESSAGES.get(status, "Request failed."))
+        if request.method == "GET" and response.status_code == 200:
+            response = _conditional(request, response)
         add_never_cache_headers(response)
         response["Cache-Control"] = "no-store"
         return response
@@ -46,6 +50,24 @@ class ApiResponseMiddleware:
             logger.error("Unhandled error at %s", request.path, exc_info=exception)
             return error_response(500, PLAIN_MESSAGES[500])
         return None
+
+
+def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """ETag from the body; a matching If-None-Match gets 304 and no body.
+
+    Django's ConditionalGetMiddleware skips `no-store` responses, and every API
+    response is `no-store` (no shared cache may keep private data), yet a client
+    app keeping its own copy still wants to revalidate cheaply.
+    """
+    if getattr(response, "streaming", False):
+        return response
+    etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        not_modified = HttpResponseNotModified()
+        not_modified["ETag"] = etag
+        return not_modified
+    response["ETag"] = etag
+    return response
 
 
 def _is_json(response: HttpResponse) -> bool:

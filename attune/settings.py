@@ -97,11 +97,13 @@ INSTALLED_APPS = [
     "accounts",
     "triggers",
     "checkins",
+    "sync",
     "web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -209,6 +211,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[attune] "
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 
 HEADLESS_ONLY = True
+# allauth's own OpenAPI specification, at /_allauth/openapi.json (and .yaml).
+HEADLESS_SERVE_SPECIFICATION = True
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_FRONTEND_URLS = {
     "account_confirm_email": "/account/verify-email/{key}",
@@ -261,6 +265,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "attune.api.schema.add_error_responses",
+    ],
     # Served from our own static files: the docs work with no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

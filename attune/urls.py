@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("accounts.urls")),
     path("", include("triggers.urls")),
     path("", include("checkins.urls")),
+    path("", include("sync.urls")),
 ]
 
 urlpatterns = [

@@ -6,6 +6,7 @@ from typing import Any
 
 from accounts.hooks import register_export
 from accounts.models import User
+from checkins import selectors
 from checkins.models import CheckIn, Prompt, Response, Schedule
 from checkins.serializers import (
     CheckInSerializer,
@@ -25,6 +26,9 @@ def export_checkins(*, user: User) -> dict[str, Any]:
     for answer in answers:
         answer.visible_responses = list(answer.responses.all())  # type: ignore[attr-defined]
     given = Response.objects.filter(responder=user).order_by("created_at")
+    # Name the check-in only while it is shared with me: otherwise my export
+    # must not tell whether it still exists.
+    visible = set(selectors.partner_checkins(viewer=user).values_list("pk", flat=True))
     return {
         "schedule": ScheduleSerializer(schedule).data if schedule else None,
         "prompts": PromptSerializer(
@@ -32,7 +36,11 @@ def export_checkins(*, user: User) -> dict[str, Any]:
         ).data,
         "answers": CheckInSerializer(answers, many=True).data,
         "responses_given": [
-            {**ResponseSerializer(r).data, "checkin": str(r.checkin_id)} for r in given
+            {
+                **ResponseSerializer(r).data,
+                "checkin": str(r.checkin_id) if r.checkin_id in visible else None,
+            }
+            for r in given
         ],
     }
 

@@ -148,7 +148,11 @@ class CheckIn(models.Model):
 
 
 class Response(models.Model):
-    """A small act of attunement from the partner to a shared check-in."""
+    """A small act of attunement from the partner to a shared check-in.
+
+    It is the responder's: when the check-in is deleted it stays with them,
+    detached, so what they keep never tells whether the check-in still exists.
+    """
 
     class Kind(models.TextChoices):
         HEARD = "heard"
@@ -157,7 +161,9 @@ class Response(models.Model):
         WANT_TO_TALK = "want_to_talk"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="responses")
+    checkin = models.ForeignKey(
+        CheckIn, null=True, blank=True, on_delete=models.SET_NULL, related_name="responses"
+    )
     responder = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=16, choices=Kind.choices)

@@ -12,8 +12,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from accounts import feed, sharing
 from accounts import services as accounts_services
-from accounts import sharing
 from accounts.models import Notification, User
 from accounts.quiet_hours import quiet_until
 from attune.errors import Conflict, Invalid, NotFound
@@ -286,7 +286,15 @@ def _create(*, owner: User, fields: dict[str, Any], idempotency_key: str) -> Che
         )
     if shared and sharing.grant(item=checkin, by=owner):
         checkin.save(update_fields=["shared_with", "shared_at"])
+    feed.touch(checkin_touches(checkin, partner_ids=[sharing.audience(checkin)]))
     return checkin
+
+
+def checkin_touches(checkin: CheckIn, *, partner_ids: list[Any]) -> list[feed.Touch]:
+    """The feed entries for a change to a check-in: the owner's copy, the partner's."""
+    return [(checkin.owner_id, "checkin", checkin.pk)] + [
+        (partner_id, "partner_checkin", checkin.pk) for partner_id in partner_ids
+    ]
 
 
 def _set_triggers(checkin: CheckIn, trigger_ids: list[Any]) -> None:
@@ -303,6 +311,7 @@ def _set_triggers(checkin: CheckIn, trigger_ids: list[Any]) -> None:
 def checkin_update(*, checkin: CheckIn, by: User, fields: dict[str, Any]) -> CheckIn:
     with transaction.atomic():
         checkin = CheckIn.objects.select_for_update().get(pk=checkin.pk, owner=by)
+        seen_by = sharing.audience(checkin)
         fields = dict(fields)
         shared = fields.pop("shared", None)
         if "trigger_ids" in fields:
@@ -315,11 +324,15 @@ def checkin_update(*, checkin: CheckIn, by: User, fields: dict[str, Any]) -> Che
         elif shared is False:
             sharing.revoke(item=checkin, by=by)
         checkin.save()
+        feed.touch(checkin_touches(checkin, partner_ids=[seen_by, sharing.audience(checkin)]))
     return checkin
 
 
 def checkin_delete(*, checkin: CheckIn) -> None:
-    checkin.delete()
+    with transaction.atomic():
+        touches = checkin_touches(checkin, partner_ids=[sharing.audience(checkin)])
+        checkin.delete()
+        feed.touch(touches)
 
 
 def response_create(*, checkin: CheckIn, by: User, kind: str, note: str = "") -> Response:
@@ -335,4 +348,5 @@ def response_create(*, checkin: CheckIn, by: User, kind: str, note: str = "") ->
             note=note,
         )
         accounts_services.notify(recipient=checkin.owner, kind=Notification.Kind.RESPONSE)
+        feed.touch(checkin_touches(checkin, partner_ids=[by.pk]))
     return response

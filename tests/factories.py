@@ -78,3 +78,62 @@ class QuestionFactory(factory.django.DjangoModelFactory):
         lambda o: Membership.objects.get(user=o.asker, ended_at=None).partnership
     )
     text = factory.Sequence(lambda n: f"Question {n}?")
+
+
+# Check-ins. The models are named by label: this block only appends to the file.
+
+
+class ScheduleFactory(factory.django.DjangoModelFactory):
+    """Inactive unless told; `services.schedule_save` plans `next_due_at` for real."""
+
+    class Meta:
+        model = "checkins.Schedule"
+
+    user = factory.SubFactory(UserFactory)
+    weekdays = factory.LazyFunction(lambda: [0])
+    times = factory.LazyFunction(lambda: ["20:00"])
+    timezone = "UTC"
+
+
+class PromptFactory(factory.django.DjangoModelFactory):
+    """A pending reminder, each one for its own hourly slot (unique per user)."""
+
+    class Meta:
+        model = "checkins.Prompt"
+
+    user = factory.SubFactory(UserFactory)
+    slot_at = factory.Sequence(
+        lambda n: (
+            timezone.now().replace(minute=0, second=0, microsecond=0)
+            - timedelta(days=30)
+            + timedelta(hours=n)
+        )
+    )
+    due_at = factory.LazyAttribute(lambda o: o.slot_at)
+    question = 0
+
+
+class CheckInFactory(factory.django.DjangoModelFactory):
+    """A private answer: pass `shared_with=` a partnership (and `shared_at=`) to share.
+    Link triggers afterwards with `checkin.triggers.set(...)`."""
+
+    class Meta:
+        model = "checkins.CheckIn"
+
+    owner = factory.SubFactory(UserFactory)
+    pleasantness = 0
+    energy = 0
+    note = factory.Sequence(lambda n: f"Check-in note {n}")
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    """The partner's response, given in the partnership the check-in is shared with."""
+
+    class Meta:
+        model = "checkins.Response"
+
+    checkin = factory.SubFactory(CheckInFactory)
+    responder = factory.SubFactory(UserFactory)
+    partnership = factory.LazyAttribute(lambda o: o.checkin.shared_with)
+    kind = "heard"
+    note = factory.Sequence(lambda n: f"Response note {n}")

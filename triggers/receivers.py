@@ -5,18 +5,63 @@ from typing import Any
 from django.db.models import Q
 from django.dispatch import receiver
 
-from accounts import hooks
-from accounts.models import Partnership, User
+from accounts import feed, hooks
+from accounts.models import Membership, Partnership, User
 from triggers.models import Boundary, Question, Trigger
+from triggers.services import item_touches, thread_touches
 
 
 @receiver(hooks.partnership_ended)
 def end_shares(sender: Any, partnership: Partnership, **kwargs: Any) -> None:
-    """A share belongs to one partnership: it ends with it (same transaction)."""
+    """A share belongs to one partnership: it ends with it (same transaction).
+
+    Both feeds hear of it: each owner's copy shows the item unshared, and the
+    other partner drops what they could see, with the threads on it.
+    """
+    members = dict(
+        Membership.objects.filter(partnership=partnership).values_list("user_id", "sharing_paused")
+    )
+    touches: list[feed.Touch] = []
     for model in (Trigger, Boundary):
+        shared = list(model.objects.filter(shared_with=partnership))
+        for item in shared:
+            others = [uid for uid in members if uid != item.owner_id]
+            other = others[0] if others else None
+            visible_to = None if members.get(item.owner_id, True) else other
+            touches += item_touches(item, partner_id=visible_to)
         model.objects.filter(shared_with=partnership).update(
             shared_with=None, shared_at=None, acknowledged_at=None
         )
+    for question in Question.objects.filter(partnership=partnership).select_related(
+        "trigger", "boundary"
+    ):
+        about = question.item
+        touches += [
+            (about.owner_id if about else None, "question", question.pk),
+            (question.asker_id, "question", question.pk),
+        ]
+    feed.touch(touches)
+
+
+@receiver(hooks.sharing_paused_changed)
+def pause_changed(sender: Any, membership: Membership, **kwargs: Any) -> None:
+    """Pausing hides, resuming shows again: the partner's feed hears of each item."""
+    partner_id = (
+        Membership.objects.filter(partnership_id=membership.partnership_id)
+        .exclude(user_id=membership.user_id)
+        .values_list("user_id", flat=True)
+        .first()
+    )
+    touches: list[feed.Touch] = []
+    for model in (Trigger, Boundary):
+        for item in model.objects.filter(
+            owner_id=membership.user_id, shared_with_id=membership.partnership_id
+        ):
+            touches += item_touches(item, partner_id=partner_id)[1:]
+            touches += thread_touches(
+                item, partnership_id=membership.partnership_id, recipients=[partner_id]
+            )
+    feed.touch(touches)
 
 
 @receiver(hooks.account_deleting)

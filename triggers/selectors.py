@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts import selectors as accounts_selectors
 from accounts.models import User
@@ -69,3 +69,21 @@ def question_for_owner(*, owner: User, question_id: Any) -> Question:
     if question is None or item is None or item.owner_id != owner.pk:
         raise NotFound()
     return question
+
+
+def questions_visible_to(user: User) -> QuerySet[Question]:
+    """Every thread `user` can read now: on their own items and on the items their
+    partner shares with them, within their current partnership."""
+    membership = accounts_selectors.active_membership(user=user)
+    if membership is None:
+        return Question.objects.none()
+    readable = Q(trigger__owner=user) | Q(boundary__owner=user)
+    shared = accounts_selectors.shared_with_me_filter(viewer=user)
+    if shared is not None:
+        readable |= Q(
+            trigger__owner_id=shared["owner_id"], trigger__shared_with_id=shared["shared_with_id"]
+        ) | Q(
+            boundary__owner_id=shared["owner_id"],
+            boundary__shared_with_id=shared["shared_with_id"],
+        )
+    return Question.objects.filter(partnership_id=membership.partnership_id).filter(readable)

@@ -1,4 +1,8 @@
-"""Every write to triggers, boundaries and their questions. One transaction each."""
+"""Every write to triggers, boundaries and their questions. One transaction each.
+
+Each write also tells the change feed (`accounts.feed`) whose view changed: the
+owner, and the partner when the item was or becomes visible to them.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,8 @@ from typing import Any, TypeVar
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import feed, sharing
 from accounts import services as accounts_services
-from accounts import sharing
 from accounts.models import Notification, User
 from attune.errors import NotFound
 from triggers.models import Question, SharedItem
@@ -16,11 +20,32 @@ from triggers.models import Question, SharedItem
 Item = TypeVar("Item", bound=SharedItem)
 
 
+def item_touches(item: SharedItem, *, partner_id: Any) -> list[feed.Touch]:
+    """The feed entries for a change to `item`: the owner's copy, the partner's."""
+    return [
+        (item.owner_id, item.KIND, item.pk),
+        (partner_id, f"partner_{item.KIND}", item.pk),
+    ]
+
+
+def thread_touches(item: SharedItem, *, partnership_id: Any, recipients: list[Any]) -> list[Any]:
+    """Feed entries for the questions on `item` within one partnership."""
+    if partnership_id is None:
+        return []
+    ids = Question.objects.filter(**{item.KIND: item}, partnership_id=partnership_id).values_list(
+        "pk", flat=True
+    )
+    return [(recipient, "question", pk) for pk in ids for recipient in recipients]
+
+
 def item_create(*, model: type[Item], owner: User, fields: dict[str, Any]) -> Item:
     now = timezone.now()
-    return model._default_manager.create(
-        owner=owner, created_at=now, updated_at=now, content_changed_at=now, **fields
-    )
+    with transaction.atomic():
+        item = model._default_manager.create(
+            owner=owner, created_at=now, updated_at=now, content_changed_at=now, **fields
+        )
+        feed.touch(item_touches(item, partner_id=None))
+    return item
 
 
 def item_update(*, item: Item, fields: dict[str, Any]) -> Item:
@@ -33,15 +58,38 @@ def item_update(*, item: Item, fields: dict[str, Any]) -> Item:
     item.updated_at = now
     if any(name in item.SHARED_FIELDS for name in changed):
         item.content_changed_at = now
-    item.save(update_fields=[*changed, "updated_at", "content_changed_at"])
+    with transaction.atomic():
+        item.save(update_fields=[*changed, "updated_at", "content_changed_at"])
+        feed.touch(item_touches(item, partner_id=sharing.audience(item)))
     return item
 
 
 def item_delete(*, item: SharedItem) -> None:
     """The owner's answers go with the item; the askers keep their questions, detached."""
     with transaction.atomic():
+        partner_id = sharing.audience(item)
+        touches = item_touches(item, partner_id=partner_id) + thread_touches(
+            item,
+            partnership_id=item.shared_with_id,
+            recipients=[item.owner_id, _partner_of(item)],
+        )
         Question.objects.filter(**{item.KIND: item}).update(answer=None, answered_at=None)
         item.delete()
+        feed.touch(touches)
+
+
+def _partner_of(item: SharedItem) -> Any:
+    """The other member of the partnership `item` is shared with (paused or not)."""
+    if item.shared_with_id is None:
+        return None
+    from accounts.models import Membership
+
+    return (
+        Membership.objects.filter(partnership_id=item.shared_with_id)
+        .exclude(user_id=item.owner_id)
+        .values_list("user_id", flat=True)
+        .first()
+    )
 
 
 def item_share(*, item: Item, by: User) -> Item:
@@ -52,6 +100,11 @@ def item_share(*, item: Item, by: User) -> Item:
             # A new share starts unacknowledged.
             item.acknowledged_at = None
             item.save(update_fields=["shared_with", "shared_at", "acknowledged_at"])
+            partner_id = sharing.audience(item)
+            feed.touch(
+                item_touches(item, partner_id=partner_id)
+                + thread_touches(item, partnership_id=item.shared_with_id, recipients=[partner_id])
+            )
         return item
 
 
@@ -59,9 +112,14 @@ def item_unshare(*, item: Item, by: User) -> Item:
     """Stop sharing at once. Revoking what is not shared does nothing."""
     with transaction.atomic():
         item = _locked(item, owner=by)
+        partner_id, partnership_id = sharing.audience(item), item.shared_with_id
         if sharing.revoke(item=item, by=by):
             item.acknowledged_at = None
             item.save(update_fields=["shared_with", "shared_at", "acknowledged_at"])
+            feed.touch(
+                item_touches(item, partner_id=partner_id)
+                + thread_touches(item, partnership_id=partnership_id, recipients=[partner_id])
+            )
         return item
 
 
@@ -72,10 +130,12 @@ def _locked(item: Item, *, owner: User) -> Item:
     return locked
 
 
-def item_acknowledge(*, item: Item) -> Item:
+def item_acknowledge(*, item: Item, by: User) -> Item:
     """The partner says "I have read and understood this" (the caller checked visibility)."""
     item.acknowledged_at = timezone.now()
-    type(item)._default_manager.filter(pk=item.pk).update(acknowledged_at=item.acknowledged_at)
+    with transaction.atomic():
+        type(item)._default_manager.filter(pk=item.pk).update(acknowledged_at=item.acknowledged_at)
+        feed.touch(item_touches(item, partner_id=by.pk))
     return item
 
 
@@ -88,6 +148,7 @@ def question_ask(*, item: SharedItem, by: User, text: str) -> Question:
             **{item.KIND: item}, asker=by, partnership_id=item.shared_with_id, text=text
         )
         accounts_services.notify(recipient=item.owner, kind=Notification.Kind.QUESTION)
+        feed.touch([(item.owner_id, "question", question.pk), (by.pk, "question", question.pk)])
     return question
 
 
@@ -97,4 +158,11 @@ def question_answer(*, question: Question, text: str) -> Question:
         question.answered_at = timezone.now()
         question.save(update_fields=["answer", "answered_at"])
         accounts_services.notify(recipient=question.asker, kind=Notification.Kind.ANSWER)
+        item = question.item
+        feed.touch(
+            [
+                (item.owner_id if item else None, "question", question.pk),
+                (question.asker_id, "question", question.pk),
+            ]
+        )
     return question

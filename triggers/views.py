@@ -104,7 +104,8 @@ class PartnerItemDetail(PartnerItemView):
 class PartnerItemAcknowledge(PartnerItemView):
     @extend_schema(request=None)
     def post(self, request: Request, item_id: str) -> Response:
-        return self.render(services.item_acknowledge(item=self.partner_item()))
+        item = self.partner_item()
+        return self.render(services.item_acknowledge(item=item, by=caller(request)))
 
 
 class PartnerItemQuestions(ItemView, ListAPIView):
