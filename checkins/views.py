@@ -6,7 +6,7 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.generics import GenericAPIView, ListAPIView
+from rest_framework.generics import CreateAPIView, GenericAPIView, ListAPIView, ListCreateAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -89,14 +89,23 @@ class PromptSnooze(GenericAPIView):
         )
 
 
-class CheckInList(ListAPIView):
+class CheckInList(ListCreateAPIView):
     serializer_class = CheckInSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.checkins_of(owner=caller(self.request))
 
     @extend_schema(
-        parameters=[OpenApiParameter("Idempotency-Key", location="header", required=False)]
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                location="header",
+                required=False,
+                description="Repeat a POST with the same key: the first result comes back "
+                "(200) and nothing is created twice.",
+            )
+        ],
+        responses={201: CheckInSerializer, 200: CheckInSerializer},
     )
     def post(self, request: Request) -> Response:
         owner = caller(request)
@@ -150,7 +159,7 @@ class PartnerCheckInDetail(GenericAPIView):
         return Response(PartnerCheckInSerializer(checkin).data)
 
 
-class PartnerCheckInResponses(GenericAPIView):
+class PartnerCheckInResponses(CreateAPIView):
     serializer_class = ResponseSerializer
     throttle_classes = [WriteRateThrottle]
     throttle_scope = "responses"

@@ -10,7 +10,7 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.generics import GenericAPIView, ListAPIView
+from rest_framework.generics import GenericAPIView, ListAPIView, ListCreateAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -45,7 +45,7 @@ class ItemView(GenericAPIView):
         return dict(serializer.validated_data)
 
 
-class OwnItemList(ItemView, ListAPIView):
+class OwnItemList(ItemView, ListCreateAPIView):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.own_items(self.model, owner=caller(self.request))
 
@@ -108,7 +108,7 @@ class PartnerItemAcknowledge(PartnerItemView):
         return self.render(services.item_acknowledge(item=item, by=caller(request)))
 
 
-class PartnerItemQuestions(ItemView, ListAPIView):
+class PartnerItemQuestions(ItemView, ListCreateAPIView):
     serializer_class = QuestionSerializer
     throttle_classes = [WriteRateThrottle]
     throttle_scope = "questions"

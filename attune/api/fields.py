@@ -19,8 +19,10 @@ class StrictBooleanField(serializers.BooleanField):
         raise AssertionError  # unreachable: fail() raises
 
 
+# A mixin with a comment, not a docstring: the OpenAPI schema would show a
+# docstring as the description of every serializer built on it.
 class RejectUnknownFields:
-    """Refuses keys it does not know, so a typo or a read-only field is not silently ignored."""
+    # Refuses keys it does not know, so a typo or a read-only field is not silently ignored.
 
     fields: Any
 
