@@ -17,6 +17,7 @@ API_PREFIXES = ("/api/v1/", "/_allauth/")
 
 PLAIN_MESSAGES = {
     404: "Not found.",
+    429: "Too many requests: please wait a little and try again.",
     405: "Method not allowed.",
     500: "Something went wrong on our side.",
 }
@@ -36,7 +37,7 @@ class ApiResponseMiddleware:
         response = self.get_response(request)
         if not request.path.startswith(API_PREFIXES):
             return response
-        if response.status_code >= 400 and not _is_json(response):
+        if response.status_code >= 400 and not _has_error_body(response):
             status = response.status_code
             response = error_response(status, PLAIN_MESSAGES.get(status, "Request failed."))
         if request.method == "GET" and response.status_code == 200:
@@ -70,13 +71,18 @@ def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _is_json(response: HttpResponse) -> bool:
+def _has_error_body(response: HttpResponse) -> bool:
+    """JSON that says what went wrong: an `errors` list, or allauth's flow payload
+    (its 401 lists the flows a client can take next). allauth answers a rate limit
+    with `{"status": 429}` alone; that, like an HTML page, is rewritten."""
     if not response.get("Content-Type", "").startswith("application/json"):
         return False
     if getattr(response, "streaming", False):
         return True
     try:
-        json.loads(response.content or b"null")
+        body = json.loads(response.content or b"null")
     except ValueError:
         return False
-    return True
+    return isinstance(body, dict) and (
+        isinstance(body.get("errors"), list) or "data" in body or "meta" in body
+    )
