@@ -6,8 +6,8 @@ import logging
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from django.utils.http import parse_etags, quote_etag
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import parse_etags, quote_etag
 
 from attune.api.errors import error_response
 

@@ -246,6 +246,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "attune.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # OPTIONS would describe forms for a browsable API we do not serve: 405.
+    "DEFAULT_METADATA_CLASS": None,
     "DEFAULT_THROTTLE_RATES": {
         "invitations": env_str("RATE_LIMIT_INVITATIONS", "20/hour"),
         "invitation_accept": env_str("RATE_LIMIT_INVITATION_ACCEPT", "20/hour"),

@@ -157,6 +157,8 @@ class PartnerCheckInSerializer(serializers.ModelSerializer):
     """The partner's view: the answer as shared, and the responses in this partnership."""
 
     responses = ResponseSerializer(many=True, read_only=True, source="visible_responses")
+    # Declared so the schema admits "" (no need named), as it does for the owner.
+    need = serializers.ChoiceField(choices=CheckIn.Need.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = CheckIn

@@ -14,6 +14,7 @@ from rest_framework.generics import GenericAPIView, ListAPIView, ListCreateAPIVi
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from attune.api.schema import ItemAutoSchema
 from attune.api.throttling import WriteRateThrottle
 from attune.api.views import caller
 from triggers import selectors, services
@@ -71,6 +72,9 @@ class OwnItemDetail(ItemView):
 
 
 class OwnItemShare(ItemView):
+    schema = ItemAutoSchema()
+    delete_returns_object = True
+
     @extend_schema(request=None)
     def post(self, request: Request, item_id: str) -> Response:
         return self.render(services.item_share(item=self.own_item(), by=caller(request)))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
+
+from drf_spectacular.openapi import AutoSchema
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -66,3 +68,16 @@ def add_error_responses(result: dict[str, Any], generator: Any, **kwargs: Any) -
                     },
                 )
     return result
+
+
+class ItemAutoSchema(AutoSchema):
+    """For views whose DELETE answers 200 with the changed object (revoking a share
+    returns the item), where drf-spectacular would assume 204 and no body."""
+
+    def _get_response_bodies(
+        self, direction: Literal["request", "response"] = "response"
+    ) -> dict[str, Any]:
+        if self.method == "DELETE" and getattr(self.view, "delete_returns_object", False):
+            serializer = self._get_serializer()
+            return {"200": self._get_response_for_code(serializer, "200", direction=direction)}
+        return super()._get_response_bodies(direction)

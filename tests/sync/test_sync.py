@@ -25,7 +25,7 @@ class Client:
 
     def sync(self, page_size: int = 100) -> None:
         while True:
-            params = {"page_size": page_size}
+            params: dict[str, int | str] = {"page_size": page_size}
             if self.cursor:
                 params["cursor"] = self.cursor
             response = self.api.get("/api/v1/sync", params)
