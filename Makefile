@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 
-.PHONY: run test install migrate lint format typecheck pytest e2e lock clean
+.PHONY: run test install migrate lint format typecheck pytest e2e fuzz lock clean
 
 $(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "attune needs Python 3.11 or newer")'
@@ -39,6 +39,15 @@ typecheck: install
 
 pytest: install
 	$(BIN)/pytest
+
+## Real-browser tests: Debian's chromium (/usr/bin/chromium) and axe-core from npm.
+e2e: install
+	test -d node_modules || npm ci --no-audit --no-fund
+	$(BIN)/pytest -m e2e tests/e2e
+
+## Schemathesis against our own schema, as two people from two couples.
+fuzz: install
+	$(BIN)/python scripts/fuzz.py
 
 ## Re-pin requirements.lock after editing pyproject.toml.
 lock: install

@@ -213,6 +213,8 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 HEADLESS_ONLY = True
 # allauth's own OpenAPI specification, at /_allauth/openapi.json (and .yaml).
 HEADLESS_SERVE_SPECIFICATION = True
+# Its HTML page loads Redoc from a CDN, which our Content-Security-Policy blocks.
+HEADLESS_SPECIFICATION_TEMPLATE_NAME = None
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_FRONTEND_URLS = {
     "account_confirm_email": "/account/verify-email/{key}",

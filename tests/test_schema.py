@@ -59,6 +59,6 @@ def test_it_documents_sync_and_the_idempotency_key() -> None:
 def test_it_serves_allauths_own_specification() -> None:
     response = Client().get("/_allauth/openapi.json")
     assert response.status_code == 200
-    assert "/_allauth/app/v1/auth/login" in str(response.json()["paths"]) or response.json()[
-        "paths"
-    ]
+    assert (
+        "/_allauth/app/v1/auth/login" in str(response.json()["paths"]) or response.json()["paths"]
+    )

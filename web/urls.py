@@ -4,5 +4,25 @@ from web import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("login", views.login, name="login"),
+    path("signup", views.signup, name="signup"),
+    path("logout", views.logout, name="logout"),
+    # The paths below are the ones settings.HEADLESS_FRONTEND_URLS puts in emails.
+    path("account/signup", views.signup_alias, name="account-signup"),
+    path("account/verify-email", views.verify_email, name="verify-email-code"),
+    path("account/verify-email/<str:key>", views.verify_email, name="verify-email"),
+    path("account/password/reset", views.password_reset, name="password-reset"),
+    path(
+        "account/password/reset/key/<str:key>",
+        views.password_reset_key,
+        name="password-reset-key",
+    ),
+    path("today", views.today, name="today"),
+    path("invite", views.invitations, name="invitations"),
     path("invite/<str:token>", views.invite, name="invite"),
+    path("mine", views.mine, name="mine"),
+    path("partner", views.partner, name="partner"),
+    path("checkin", views.checkin, name="checkin"),
+    path("history", views.history, name="history"),
+    path("settings", views.settings_page, name="settings"),
 ]

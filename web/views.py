@@ -1,17 +1,105 @@
+"""The web frontend's pages: each view renders a shell, and one ES module fills it
+from the same REST API every other client uses.
+
+The only decisions taken here are where a visitor belongs (signed in or not)
+and which curated choices a page offers; no data of anyone is read.
+"""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import selectors, services
 from accounts.errors import InvalidInvitation
 from attune.errors import DomainError
+from checkins.content import FEELINGS
+from checkins.models import CheckIn
+from triggers.models import NEEDS, Boundary, Trigger
+
+View = Callable[..., HttpResponse]
+
+
+def _as_json(values: Any) -> str:
+    return json.dumps(list(values))
+
+
+MEMBERS = "members"  # signed-in people; others are sent to log in first
+GUESTS = "guests"  # log in and sign up: signed-in people go on to where they were going
+ANYONE = "anyone"  # links from emails, which may be opened in any browser
+
+
+def _page(template: str, *, nav: str = "", access: str = MEMBERS, **context: Any) -> View:
+    """A page shell for `template`; `nav` names the navigation entry to mark current."""
+
+    @never_cache
+    @ensure_csrf_cookie
+    @require_GET
+    def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        if access == MEMBERS and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), login_url=reverse("login"))
+        if access == GUESTS and request.user.is_authenticated:
+            return HttpResponseRedirect(_safe_next(request))
+        return render(request, template, {"nav": nav, **context, **kwargs})
+
+    return view
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.GET.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("today")
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
+    return redirect("today" if request.user.is_authenticated else "login")
+
+
+def signup_alias(request: HttpRequest) -> HttpResponse:
+    """allauth's emails link to /account/signup (HEADLESS_FRONTEND_URLS)."""
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponseRedirect(reverse("signup") + (f"?{query}" if query else ""))
+
+
+login = _page("web/login.html", access=GUESTS)
+signup = _page("web/signup.html", access=GUESTS)
+verify_email = _page("web/verify_email.html", access=ANYONE)
+password_reset = _page("web/password_reset.html", access=ANYONE)
+password_reset_key = _page("web/password_reset_key.html", access=ANYONE)
+
+logout = _page("web/logout.html", nav="logout")
+today = _page("web/today.html", nav="today")
+invitations = _page("web/invitations.html", nav="invite")
+mine = _page(
+    "web/mine.html",
+    nav="mine",
+    categories=_as_json(Trigger.Category.values),
+    areas=_as_json(Boundary.Area.values),
+    firmness=_as_json(Boundary.Firmness.values),
+    needs=_as_json(NEEDS),
+)
+partner = _page("web/partner.html", nav="partner")
+checkin = _page(
+    "web/checkin.html",
+    nav="checkin",
+    feelings=_as_json(FEELINGS),
+    needs=_as_json(CheckIn.Need.values),
+)
+history = _page("web/history.html", nav="history")
+settings_page = _page("web/settings.html", nav="settings")
 
 
 @never_cache
@@ -37,7 +125,9 @@ def invite(request: HttpRequest, token: str) -> HttpResponse:
             context["inviter_name"] = invitation.inviter.public_name
             context["expires_at"] = invitation.expires_at
     response = render(request, "web/invite.html", context, status=status)
-    # The token is in the URL: never hand it to another site.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the URL: no Referer ever carries the path, not even to us.
+    # ("no-referrer" would also turn the form's Origin header into "null", which
+    # Django's CSRF check rightly refuses, so accepting could never work.)
+    response["Referrer-Policy"] = "strict-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -26,7 +26,7 @@ def test_it_shows_who_invited_you_without_accepting(alice, carol) -> None:
     client = browser_login(carol)
     response = client.get("/invite/link-token")
     assert response.status_code == 200
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
     html = response.content.decode()
     assert "Alice invited you to attune" in html
     assert "alice@example.com" not in html
@@ -67,5 +67,5 @@ def test_it_asks_an_anonymous_visitor_to_sign_in_first(alice) -> None:
 def test_it_says_plainly_when_a_link_is_no_longer_valid(alice) -> None:
     response = Client().get("/invite/unknown-token")
     assert response.status_code == 404
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
     assert "can't be used" in response.content.decode()

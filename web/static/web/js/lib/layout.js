@@ -1,0 +1,108 @@
+// What every page shares: the log-out link, a one-time message carried over
+// from the previous page, and a calm message when a page cannot load.
+
+import { ApiError, api, auth } from "./api.js";
+import { fill, h } from "./dom.js";
+
+const FLASH_KEY = "attune.flash";
+const PENDING_NAME_KEY = "attune.pendingName";
+
+/** Show `message` on the next page this tab opens. */
+export function flashNext(message) {
+  sessionStorage.setItem(FLASH_KEY, message);
+}
+
+function showFlash() {
+  const message = sessionStorage.getItem(FLASH_KEY);
+  const region = document.getElementById("flash");
+  if (!message || !region) return;
+  sessionStorage.removeItem(FLASH_KEY);
+  fill(region, h("p", {}, message));
+  region.hidden = false;
+}
+
+/** Keep a display name chosen at sign-up until the person is signed in. */
+export function rememberName(name) {
+  if (name) sessionStorage.setItem(PENDING_NAME_KEY, name);
+}
+
+async function applyRememberedName() {
+  const name = sessionStorage.getItem(PENDING_NAME_KEY);
+  if (!name) return;
+  sessionStorage.removeItem(PENDING_NAME_KEY);
+  await api.patch("me", { display_name: name });
+}
+
+function wireLogout() {
+  for (const link of document.querySelectorAll("[data-logout]")) {
+    link.addEventListener("click", async (event) => {
+      event.preventDefault();
+      await logOut();
+    });
+  }
+}
+
+export async function logOut() {
+  await auth.logout();
+  flashNext("You are logged out. Take care.");
+  window.location.assign("/login");
+}
+
+/** Go to `next` from the query string if it is a path on this site, else `fallback`. */
+export function goNext(fallback = "/today") {
+  const next = new URLSearchParams(window.location.search).get("next") || "";
+  const safe = next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\");
+  window.location.assign(safe ? next : fallback);
+}
+
+/** A message in place of a page (or part of one) that could not load. */
+export function problem(error) {
+  const message = error instanceof ApiError
+    ? error.message
+    : "Something went wrong on this page. Please reload it.";
+  if (!(error instanceof ApiError)) console.error(error);
+  return h("div", { class: "notice notice-problem", role: "alert" }, h("p", {}, message));
+}
+
+let partnershipPromise = null;
+let mePromise = null;
+
+/** The caller's profile, fetched once per page. */
+export function me() {
+  mePromise ||= api.get("me");
+  return mePromise;
+}
+
+/** The current partnership, or null when there is none; fetched once per page. */
+export function partnership() {
+  partnershipPromise ||= api.maybe("partnership");
+  return partnershipPromise;
+}
+
+/** Forget what was fetched, after something changed it. */
+export function refreshPartnership() {
+  partnershipPromise = null;
+}
+
+/**
+ * Start a page: wire the shared parts, then run `render`. Signed-in pages
+ * (`member`) first apply a display name remembered from sign-up.
+ */
+export async function startPage(render, { member = true } = {}) {
+  wireLogout();
+  showFlash();
+  const main = document.getElementById("main");
+  try {
+    if (member) await applyRememberedName();
+    await render();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401 && member) {
+      const here = window.location.pathname + window.location.search;
+      window.location.assign(`/login?next=${encodeURIComponent(here)}`);
+      return;
+    }
+    main.prepend(problem(error));
+  } finally {
+    main.removeAttribute("aria-busy");
+  }
+}

@@ -1,0 +1,87 @@
+// Invite: make a one-time link, copy it, withdraw links not yet used.
+
+import { api } from "../lib/api.js";
+import { $, announce, fill, formatDateTime, h, time } from "../lib/dom.js";
+import { onSubmit, value } from "../lib/forms.js";
+import { partnership, problem, startPage } from "../lib/layout.js";
+
+const STATUS_WORDS = {
+  pending: "waiting to be accepted",
+  accepted: "accepted",
+  withdrawn: "withdrawn",
+  expired: "expired",
+};
+
+async function copy(input) {
+  try {
+    await navigator.clipboard.writeText(input.value);
+    return true;
+  } catch {
+    // No clipboard permission: select the text so a keyboard copy works.
+    input.select();
+    return false;
+  }
+}
+
+function invitationLine(invitation, reload) {
+  const line = h("li", { class: "invitation" },
+    h("span", {}, invitation.email ? `For ${invitation.email}, made ` : "Made ",
+      time(invitation.created_at), ` — ${STATUS_WORDS[invitation.status] || invitation.status}`,
+      invitation.status === "pending" ? ["; expires ", time(invitation.expires_at)] : null));
+  if (invitation.status === "pending") {
+    const button = h("button", { type: "button", class: "button-quiet" }, "Withdraw");
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      try {
+        await api.delete(`invitations/${invitation.id}`);
+        announce("The link is withdrawn. It no longer works.");
+        await reload();
+      } catch (error) {
+        button.disabled = false;
+        line.append(problem(error));
+      }
+    });
+    line.append(" ", button);
+  }
+  return line;
+}
+
+async function loadInvitations() {
+  const invitations = await api.list("invitations", { limit: 20 });
+  const list = $("#invitation-list");
+  $("#open-invitations").hidden = invitations.length === 0;
+  fill(list, invitations.map((invitation) => invitationLine(invitation, loadInvitations)));
+}
+
+startPage(async () => {
+  const pair = await partnership();
+  if (pair) {
+    const name = pair.partner.display_name;
+    fill($("#invite-state"), h("div", { class: "notice notice-calm" },
+      h("p", {}, `You and ${name} are partners on attune. One partner at a time: to invite someone else, end the partnership in `,
+        h("a", { href: "/settings" }, "Settings"), " first.")));
+  } else {
+    $("#invite-create").hidden = false;
+  }
+  const form = $("#invite-form");
+  const input = $("#invite-url");
+  onSubmit(form, async () => {
+    const email = value(form, "email");
+    const created = await api.post("invitations", email ? { email } : {});
+    input.value = created.url;
+    $("#invite-url-hint").textContent = `It works once and expires on ${formatDateTime(created.expires_at)}. `
+      + "We cannot show it again, so copy it now.";
+    $("#new-link").hidden = false;
+    form.reset();
+    input.focus();
+    input.select();
+    await loadInvitations();
+  });
+  $("#copy-link").addEventListener("click", async () => {
+    const copied = await copy(input);
+    $("#copy-status").textContent = copied
+      ? "Copied. Send it to your partner however you like."
+      : "Selected: press Ctrl+C (or ⌘C) to copy it.";
+  });
+  await loadInvitations();
+});

@@ -1,0 +1,177 @@
+// The partner's space: what they share, acknowledging it, asking about it;
+// and, below, the partner's questions about my own items, to answer.
+
+import { api } from "../lib/api.js";
+import { $, announce, fill, formatDate, h, time } from "../lib/dom.js";
+import { onSubmit, value } from "../lib/forms.js";
+import { partnership, problem, startPage } from "../lib/layout.js";
+import { AREAS, CATEGORIES, NEEDS, say } from "../lib/words.js";
+
+const KINDS = {
+  triggers: {
+    one: "trigger",
+    list: "#their-triggers",
+    heading: (item) => item.title,
+    meta: (item) => `${say(CATEGORIES, item.category)} · intensity ${item.intensity} of 5`,
+    details: [["signs", "How it shows"], ["helps", "What helps"], ["avoid", "What to avoid"], ["needs", "What they need then"]],
+  },
+  boundaries: {
+    one: "boundary",
+    list: "#their-boundaries",
+    heading: (item) => item.statement,
+    meta: (item) => `${say(AREAS, item.area)} · ${item.firmness}`,
+    details: [["why", "Why it matters"], ["how_to_honor", "How to honour it"]],
+  },
+};
+
+let partnerName = "your partner";
+
+function detailList(kind, item) {
+  const rows = kind.details.filter(([name]) => (Array.isArray(item[name]) ? item[name].length : item[name]));
+  if (!rows.length) return null;
+  return h("dl", { class: "details" }, rows.flatMap(([name, label]) => [
+    h("dt", {}, label),
+    h("dd", {}, Array.isArray(item[name]) ? item[name].map((n) => say(NEEDS, n)).join(", ") : item[name]),
+  ]));
+}
+
+function questionLine(question, asker) {
+  return h("li", { class: "question-item" },
+    h("p", {}, h("strong", {}, `${asker}: `), question.text),
+    question.answer
+      ? h("p", { class: "answer" }, h("strong", {}, "Answer: "), question.answer)
+      : h("p", { class: "muted" }, "Not answered yet."));
+}
+
+function acknowledgePart(kindName, item, li) {
+  const box = h("div", { class: "ack" });
+  if (item.acknowledged_at && !item.changed_since_acknowledged) {
+    box.append(h("p", { class: "muted" }, `You read this on ${formatDate(item.acknowledged_at)}.`));
+    return box;
+  }
+  const changed = item.changed_since_acknowledged;
+  box.append(h("p", { class: "badge" }, changed ? "Changed since you read it" : "New"));
+  const button = h("button", { type: "button" }, changed ? "I have read the changes" : "I have read and understood this");
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      const updated = await api.post(`partner/${kindName}/${item.id}/acknowledge`);
+      const fresh = await itemCard(kindName, updated);
+      li.replaceWith(fresh);
+      fresh.querySelector("h3").focus();
+      announce(`Thank you. ${partnerName} will see that you read it.`);
+    } catch (error) {
+      button.disabled = false;
+      box.append(problem(error));
+    }
+  });
+  box.append(button);
+  return box;
+}
+
+/** "Ask, don't guess": a question folded away until wanted. */
+function askForm(kindName, item, thread) {
+  const id = `ask-${item.id}`;
+  const form = h("form", { class: "stack" },
+    h("div", { class: "field" },
+      h("label", { for: id }, "Your question"),
+      h("textarea", { id, name: "text", rows: 2, maxlength: 1000, required: true })),
+    h("p", {}, h("button", { type: "submit", class: "button-quiet" }, "Ask")));
+  onSubmit(form, async () => {
+    const question = await api.post(`partner/${kindName}/${item.id}/questions`, { text: value(form, "text") });
+    thread.append(questionLine(question, "You"));
+    form.reset();
+    announce(`Your question is sent to ${partnerName}.`);
+  });
+  return h("details", { class: "ask" }, h("summary", {}, `Ask ${partnerName} about this`), form);
+}
+
+async function itemCard(kindName, item) {
+  const kind = KINDS[kindName];
+  const li = h("li", { id: `${kind.one}-${item.id}` });
+  const questions = await api.list(`partner/${kindName}/${item.id}/questions`, { limit: 100 });
+  const thread = h("ul", { class: "thread", "aria-label": "Questions" },
+    [...questions].reverse().map((q) => questionLine(q, "You")));
+  li.append(h("article", { class: "card item", "aria-labelledby": `title-${item.id}` },
+    h("h3", { id: `title-${item.id}`, tabindex: "-1" }, kind.heading(item)),
+    h("p", { class: "meta" }, kind.meta(item), " · shared ", time(item.shared_at, formatDate)),
+    detailList(kind, item),
+    acknowledgePart(kindName, item, li),
+    h("div", { class: "questions" }, thread, askForm(kindName, item, thread))));
+  return li;
+}
+
+async function loadKind(kindName) {
+  const kind = KINDS[kindName];
+  const items = await api.list(`partner/${kindName}`);
+  const list = $(kind.list);
+  if (!items.length) {
+    fill(list, h("li", { class: "empty muted" }, `${partnerName} shares no ${kindName} with you right now.`));
+    return;
+  }
+  fill(list, await Promise.all(items.map((item) => itemCard(kindName, item))));
+}
+
+function answerForm(question, holder) {
+  const id = `answer-${question.id}`;
+  const form = h("form", { class: "stack" },
+    h("div", { class: "field" },
+      h("label", { for: id }, "Your answer"),
+      h("textarea", { id, name: "text", rows: 2, maxlength: 2000, required: true })),
+    h("p", {}, h("button", { type: "submit", class: "button-quiet" }, "Answer")));
+  onSubmit(form, async () => {
+    const answered = await api.post(`questions/${question.id}/answer`, { text: value(form, "text") });
+    holder.replaceWith(questionLine(answered, partnerName));
+    announce("Your answer is sent.");
+  });
+  return form;
+}
+
+/** Questions about my own items. The API lists them per item, so ask each. */
+async function loadMyQuestions() {
+  const box = $("#my-questions");
+  const [triggers, boundaries] = await Promise.all([api.list("triggers"), api.list("boundaries")]);
+  const items = [
+    ...triggers.map((item) => ({ kindName: "triggers", title: item.title, item })),
+    ...boundaries.map((item) => ({ kindName: "boundaries", title: item.statement, item })),
+  ];
+  const threads = await Promise.all(items.map(async (entry) => ({
+    ...entry,
+    questions: await api.list(`${entry.kindName}/${entry.item.id}/questions`, { limit: 100 }),
+  })));
+  const asked = threads.filter((entry) => entry.questions.length);
+  if (!asked.length) {
+    fill(box, h("p", { class: "muted" }, "No questions about your items yet."));
+    return;
+  }
+  fill(box, h("ul", { class: "items" }, asked.map((entry) => h("li", {},
+    h("article", { class: "card item" },
+      h("h3", {}, entry.title),
+      h("ul", { class: "thread" }, [...entry.questions].reverse().map((question) => {
+        if (question.answer) return questionLine(question, partnerName);
+        const holder = h("li", { class: "question-item" },
+          h("p", {}, h("strong", {}, `${partnerName}: `), question.text));
+        holder.append(answerForm(question, holder));
+        return holder;
+      })))))));
+}
+
+startPage(async () => {
+  const pair = await partnership();
+  if (!pair) {
+    fill($("#partner-state"), h("div", { class: "notice notice-calm" },
+      h("p", {}, "You have no partner on attune right now, so there is nothing here."),
+      h("p", {}, h("a", { class: "button", href: "/invite" }, "Invite someone"))));
+  } else {
+    partnerName = pair.partner.display_name;
+    $("#partner-title").textContent = `${partnerName}'s space`;
+    $("#partner-space").hidden = false;
+    await Promise.all([loadKind("triggers"), loadKind("boundaries")]);
+  }
+  try {
+    await loadMyQuestions();
+  } catch (error) {
+    fill($("#my-questions"), problem(error));
+  }
+  if (window.location.hash) document.getElementById(window.location.hash.slice(1))?.scrollIntoView();
+});

@@ -1,0 +1,192 @@
+// Settings: profile and quiet hours, check-in reminders, the partnership
+// (pause sharing, end it), the consent log, export and account deletion.
+
+import { api } from "../lib/api.js";
+import { $, announce, fill, formatDate, formatDateTimeIn, h, time } from "../lib/dom.js";
+import { checkedValues, onSubmit, value } from "../lib/forms.js";
+import { flashNext, me, partnership, problem, refreshPartnership, startPage } from "../lib/layout.js";
+import { WEEKDAYS, consentEvent } from "../lib/words.js";
+
+const MAX_TIMES = 4;
+
+function saved(selector, message = "Saved.") {
+  $(selector).textContent = message;
+  setTimeout(() => { $(selector).textContent = ""; }, 4000);
+}
+
+function timezones(current) {
+  const names = new Set(Intl.supportedValuesOf ? Intl.supportedValuesOf("timeZone") : []);
+  names.add("UTC");
+  names.add(current);
+  return [...names].sort();
+}
+
+function setupProfile(profile) {
+  const form = $("#profile-form");
+  $("#profile-email").textContent = profile.email;
+  form.elements.display_name.value = profile.display_name;
+  const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  fill(form.elements.timezone, timezones(profile.timezone).map((zone) =>
+    h("option", { value: zone, selected: zone === profile.timezone }, zone)));
+  if (profile.timezone === "UTC" && browserZone && browserZone !== "UTC") {
+    form.elements.timezone.after(h("p", { class: "hint" }, `This device says ${browserZone}.`));
+  }
+  const quiet = form.elements.quiet_on;
+  quiet.checked = Boolean(profile.quiet_hours);
+  if (profile.quiet_hours) {
+    form.elements["quiet_hours.start"].value = profile.quiet_hours.start;
+    form.elements["quiet_hours.end"].value = profile.quiet_hours.end;
+  }
+  const syncQuiet = () => {
+    for (const name of ["quiet_hours.start", "quiet_hours.end"]) form.elements[name].disabled = !quiet.checked;
+  };
+  quiet.addEventListener("change", syncQuiet);
+  syncQuiet();
+  onSubmit(form, async () => {
+    await api.patch("me", {
+      display_name: value(form, "display_name"),
+      timezone: form.elements.timezone.value,
+      quiet_hours: quiet.checked
+        ? { start: form.elements["quiet_hours.start"].value, end: form.elements["quiet_hours.end"].value }
+        : null,
+    });
+    saved("#profile-saved");
+  });
+}
+
+function timeField(index, valueText = "") {
+  const id = `schedule-time-${index}`;
+  return h("div", { class: "field time-field" },
+    h("label", { for: id }, `Time ${index + 1}`),
+    h("input", { id, type: "time", name: `times.${index}`, value: valueText }));
+}
+
+function setupSchedule(schedule) {
+  const form = $("#schedule-form");
+  form.elements.active.checked = schedule.active;
+  fill($("#schedule-days"), WEEKDAYS.map((day, index) => h("div", { class: "choice" },
+    h("input", { type: "checkbox", name: "weekdays", value: index, id: `day-${index}`, checked: schedule.weekdays.includes(index) }),
+    h("label", { for: `day-${index}` }, day))));
+  const times = $("#schedule-times");
+  const initial = schedule.times.length ? schedule.times : ["20:00"];
+  fill(times, initial.map((t, i) => timeField(i, t)));
+  const addTime = $("#add-time");
+  const syncAdd = () => { addTime.hidden = times.children.length >= MAX_TIMES; };
+  addTime.addEventListener("click", () => {
+    const field = timeField(times.children.length);
+    times.append(field);
+    field.querySelector("input").focus();
+    syncAdd();
+  });
+  syncAdd();
+  const showNext = (s) => {
+    $("#schedule-next").textContent = s.active && s.next_due_at
+      ? `Times are in ${s.timezone}. The next reminder comes on ${formatDateTimeIn(s.next_due_at, s.timezone)}.`
+      : "No reminders for now. You can check in whenever you like.";
+  };
+  showNext(schedule);
+  onSubmit(form, async () => {
+    const chosen = [...times.querySelectorAll("input")].map((input) => input.value).filter(Boolean);
+    const updated = await api.put("checkins/schedule", {
+      active: form.elements.active.checked,
+      weekdays: checkedValues(form, "weekdays").map(Number),
+      times: [...new Set(chosen)],
+      timezone: $("#profile-timezone").value,
+    });
+    showNext(updated);
+    saved("#schedule-saved");
+  });
+}
+
+function renderPartnership(pair) {
+  const box = $("#partnership");
+  if (!pair) {
+    fill(box, h("p", {}, "You have no partner on attune right now. ",
+      h("a", { href: "/invite" }, "Invite someone"), " whenever you like."));
+    return;
+  }
+  const name = pair.partner.display_name;
+  const pause = h("button", {
+    type: "button", role: "switch", class: "switch", "aria-checked": String(pair.sharing_paused),
+    "aria-describedby": "pause-hint",
+  },
+  h("span", { class: "switch-track", "aria-hidden": "true" }, h("span", { class: "switch-thumb" })),
+  h("span", { class: "switch-label" }, "Pause my sharing"));
+  pause.addEventListener("click", async () => {
+    try {
+      const updated = await api.patch("partnership", { sharing_paused: !pair.sharing_paused });
+      renderPartnership(updated);
+      $("#partnership [role=switch]").focus();
+      announce(updated.sharing_paused ? `Paused. ${name} sees nothing you shared.` : `Resumed. ${name} sees what you share again.`);
+      await loadConsentLog();
+    } catch (error) {
+      box.append(problem(error));
+    }
+  });
+  const end = h("button", { type: "button", class: "button-danger", id: "end-partnership" },
+    `End the partnership with ${name}`);
+  end.addEventListener("click", async () => {
+    end.disabled = true;
+    try {
+      await api.delete("partnership");
+      refreshPartnership();
+      renderPartnership(null);
+      box.prepend(h("p", { class: "notice notice-calm", tabindex: "-1", id: "ended" }, "The partnership has ended."));
+      $("#ended").focus();
+      await loadConsentLog();
+    } catch (error) {
+      end.disabled = false;
+      box.append(problem(error));
+    }
+  });
+  fill(box,
+    h("p", {}, `You and ${name} have been partners since ${formatDate(pair.since)}.`),
+    h("div", { class: "share" }, pause,
+      h("p", { class: "hint", id: "pause-hint" }, pair.sharing_paused
+        ? `Paused: ${name} sees nothing you shared. Switch it off and they see your shared items again.`
+        : `While paused, ${name} sees nothing you shared. Nothing is unshared; it all comes back when you resume.`)),
+    h("h3", {}, "End the partnership"),
+    h("p", {}, `You can end it at any time, on your own, and no reason is asked. ${name} only learns that it ended. `
+      + "Everything either of you shared stops being visible at once."),
+    h("p", {}, end));
+}
+
+/** What my own items are called, to name them in the log (deleted ones stay unnamed). */
+async function itemNames() {
+  const [triggers, boundaries] = await Promise.all([api.list("triggers"), api.list("boundaries")]);
+  return new Map([
+    ...triggers.map((item) => [item.id, item.title]),
+    ...boundaries.map((item) => [item.id, item.statement]),
+  ]);
+}
+
+async function loadConsentLog() {
+  const box = $("#consent-log");
+  const [events, names] = await Promise.all([api.list("consent-log", { limit: 100 }), itemNames()]);
+  if (!events.length) {
+    fill(box, h("p", { class: "muted" }, "Nothing yet."));
+    return;
+  }
+  fill(box, h("ol", { class: "log", reversed: true }, events.map((event) => {
+    const name = names.get(event.item_id);
+    return h("li", {}, time(event.created_at), " — ", consentEvent(event), name ? `: “${name}”` : "");
+  })));
+}
+
+function setupDelete() {
+  const form = $("#delete-form");
+  onSubmit(form, async () => {
+    await api.delete("me", { password: form.elements.password.value });
+    flashNext("Your account and everything in it is deleted. Take good care.");
+    window.location.assign("/login");
+  });
+}
+
+startPage(async () => {
+  const [profile, schedule, pair] = await Promise.all([me(), api.get("checkins/schedule"), partnership()]);
+  setupProfile(profile);
+  setupSchedule(schedule);
+  renderPartnership(pair);
+  setupDelete();
+  await loadConsentLog().catch((error) => fill($("#consent-log"), problem(error)));
+});

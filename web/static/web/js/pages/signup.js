@@ -1,0 +1,30 @@
+import { api, auth } from "../lib/api.js";
+import { $ } from "../lib/dom.js";
+import { onSubmit, value } from "../lib/forms.js";
+import { goNext, rememberName, startPage } from "../lib/layout.js";
+
+startPage(async () => {
+  const next = new URLSearchParams(window.location.search).get("next");
+  if (next) $("#login-link").search = `?next=${encodeURIComponent(next)}`;
+  const form = $("#signup-form");
+  onSubmit(form, async () => {
+    const name = value(form, "display_name");
+    const result = await auth.signup(value(form, "email"), form.elements.password.value);
+    if (result.authenticated) {
+      if (name) await api.patch("me", { display_name: name });
+      goNext();
+      return;
+    }
+    // Email confirmation comes first; the name is saved once they are in.
+    rememberName(name);
+    const config = await auth.config();
+    if (config.account.email_verification_by_code_enabled) {
+      window.location.assign(`/account/verify-email${window.location.search}`);
+      return;
+    }
+    form.hidden = true;
+    const sent = $("#signup-sent");
+    sent.hidden = false;
+    sent.focus();
+  });
+}, { member: false });
