@@ -31,6 +31,10 @@ from tests.factories import UserFactory
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
+    # Run by `make e2e`, in a pytest process of their own: after the whole suite
+    # in one process the beat-driven test has twice seen no reminder arrive
+    # (not yet explained; alone, or after any single other module, it passes).
+    pytest.mark.e2e,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql" or not settings.CELERY_BROKER_URL.startswith("redis://"),
