@@ -1,0 +1,1 @@
+"""Benchmarks that print figures. Never part of the test suite (see bench/RESULTS.md)."""
