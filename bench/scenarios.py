@@ -84,7 +84,7 @@ def queue_length() -> int:
         client.close()
 
 
-def _fresh(*, total: int, due: int, due_at: datetime) -> population.Population:
+def fresh(*, total: int, due: int, due_at: datetime) -> population.Population:
     population.truncate()
     purge_broker()
     loaded = population.load(total=total, due=due, due_at=due_at)
@@ -114,7 +114,7 @@ def _share(part: float, whole: float) -> str:
 def claim_rate(*, due: int) -> tuple[Outcome, float]:
     """Returns the figures and the load rate seen (people/s), for planning (b)."""
     print(f"(a) claim rate: {due:,} schedules, all due now", flush=True)
-    loaded = _fresh(total=due, due=due, due_at=minute_floor(timezone.now()) - timedelta(minutes=1))
+    loaded = fresh(total=due, due=due, due_at=minute_floor(timezone.now()) - timedelta(minutes=1))
     now = timezone.now()
     with measured(DISPATCH_STEPS) as split:
         result = services.dispatch(now=now)
@@ -217,7 +217,7 @@ def _load_due_soon(*, due: int, load_rate: float) -> tuple[population.Population
     margin = due / load_rate * 1.5 + 10
     for _ in range(3):
         due_at = minute_floor(timezone.now() + timedelta(seconds=margin)) + timedelta(minutes=1)
-        loaded = _fresh(total=due, due=due, due_at=due_at)
+        loaded = fresh(total=due, due=due, due_at=due_at)
         if timezone.now() < due_at:
             return loaded, due_at
         margin *= 2  # loading took longer than planned: again, with more room
@@ -310,7 +310,7 @@ def send_cost(*, due: int) -> Outcome:
     """What one send costs with no Celery around it: `prompt_send` called in this
     process. Compared with (b), it shows how much of a send is the worker's."""
     print(f"(b) send cost in-process: {due:,} prompts", flush=True)
-    _fresh(total=due, due=due, due_at=minute_floor(timezone.now()) - timedelta(minutes=1))
+    fresh(total=due, due=due, due_at=minute_floor(timezone.now()) - timedelta(minutes=1))
     with mock.patch.object(tasks, "enqueue_prompt_sends", lambda prompt_ids: None):
         services.dispatch(now=timezone.now())
     ids = [str(pk) for pk in Prompt.objects.values_list("pk", flat=True)]
@@ -375,7 +375,7 @@ def due_cost(*, cases: list[tuple[int, int]], repeats: int) -> Outcome:
     for total, due in cases:
         print(f"(c) cost: {due:,} due of {total:,}", flush=True)
         due_at = minute_floor(timezone.now()) - timedelta(minutes=1)
-        loaded = _fresh(total=total, due=due, due_at=due_at)
+        loaded = fresh(total=total, due=due, due_at=due_at)
         if total == largest:
             out.sections.append(_explain_claim(total=total, due=due))
         splits = []
@@ -469,7 +469,7 @@ def profiles(*, due: int, sends: int) -> Outcome:
     """cProfile of one dispatcher run and of in-process sends: where the time goes."""
     out = Outcome()
     print(f"profile: dispatch of {due:,} due schedules", flush=True)
-    _fresh(total=due, due=due, due_at=minute_floor(timezone.now()) - timedelta(minutes=1))
+    fresh(total=due, due=due, due_at=minute_floor(timezone.now()) - timedelta(minutes=1))
     profiler = cProfile.Profile()
     profiler.enable()
     services.dispatch(now=timezone.now())

@@ -48,7 +48,7 @@ def main(argv: list[str]) -> int:
 
     call_command("migrate", interactive=False, verbosity=0)
     due_at = population.minute_floor(timezone.now()) - timedelta(minutes=1)
-    scenarios._fresh(total=options.prompts, due=options.prompts, due_at=due_at)
+    scenarios.fresh(total=options.prompts, due=options.prompts, due_at=due_at)
     services.dispatch(now=timezone.now())
     print(f"queued: {scenarios.queue_length():,}", flush=True)
 
