@@ -1,0 +1,1 @@
+"""Fault-injection tests: real worker processes, a real broker, crashes on purpose."""
