@@ -82,3 +82,15 @@ def shared_with_me_filter(*, viewer: User) -> dict[str, Any] | None:
     if partner is None or partner.sharing_paused:
         return None
     return {"owner_id": partner.user_id, "shared_with_id": partner.partnership_id}
+
+
+def other_member_id(*, partnership_id: Any, user_id: Any) -> Any | None:
+    """The id of the other person in a partnership (ended or not), or None."""
+    if partnership_id is None:
+        return None
+    return (
+        Membership.objects.filter(partnership_id=partnership_id)
+        .exclude(user_id=user_id)
+        .values_list("user_id", flat=True)
+        .first()
+    )

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from accounts import feed, hooks
+from accounts import feed, hooks, selectors
 from accounts.models import Membership, Partnership
 from checkins.models import CheckIn
 from checkins.services import checkin_touches
@@ -29,11 +29,10 @@ def end_shares(sender: Any, partnership: Partnership, **kwargs: Any) -> None:
 
 @receiver(hooks.sharing_paused_changed)
 def pause_changed(sender: Any, membership: Membership, **kwargs: Any) -> None:
-    partner_ids = list(
-        Membership.objects.filter(partnership_id=membership.partnership_id)
-        .exclude(user_id=membership.user_id)
-        .values_list("user_id", flat=True)
+    partner_id = selectors.other_member_id(
+        partnership_id=membership.partnership_id, user_id=membership.user_id
     )
+    partner_ids = [partner_id] if partner_id else []
     shared = CheckIn.objects.filter(
         owner_id=membership.user_id, shared_with_id=membership.partnership_id
     ).values_list("pk", flat=True)

@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import Q
 from django.dispatch import receiver
 
-from accounts import feed, hooks
+from accounts import feed, hooks, selectors
 from accounts.models import Membership, Partnership, User
 from triggers.models import Boundary, Question, Trigger
 from triggers.services import item_touches, thread_touches
@@ -46,11 +46,8 @@ def end_shares(sender: Any, partnership: Partnership, **kwargs: Any) -> None:
 @receiver(hooks.sharing_paused_changed)
 def pause_changed(sender: Any, membership: Membership, **kwargs: Any) -> None:
     """Pausing hides, resuming shows again: the partner's feed hears of each item."""
-    partner_id = (
-        Membership.objects.filter(partnership_id=membership.partnership_id)
-        .exclude(user_id=membership.user_id)
-        .values_list("user_id", flat=True)
-        .first()
+    partner_id = selectors.other_member_id(
+        partnership_id=membership.partnership_id, user_id=membership.user_id
     )
     touches: list[feed.Touch] = []
     for model in (Trigger, Boundary):

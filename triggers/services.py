@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import feed, sharing
+from accounts import selectors as accounts_selectors
 from accounts import services as accounts_services
 from accounts.models import Notification, User
 from attune.errors import NotFound
@@ -71,25 +72,16 @@ def item_delete(*, item: SharedItem) -> None:
         touches = item_touches(item, partner_id=partner_id) + thread_touches(
             item,
             partnership_id=item.shared_with_id,
-            recipients=[item.owner_id, _partner_of(item)],
+            recipients=[
+                item.owner_id,
+                accounts_selectors.other_member_id(
+                    partnership_id=item.shared_with_id, user_id=item.owner_id
+                ),
+            ],
         )
         Question.objects.filter(**{item.KIND: item}).update(answer=None, answered_at=None)
         item.delete()
         feed.touch(touches)
-
-
-def _partner_of(item: SharedItem) -> Any:
-    """The other member of the partnership `item` is shared with (paused or not)."""
-    if item.shared_with_id is None:
-        return None
-    from accounts.models import Membership
-
-    return (
-        Membership.objects.filter(partnership_id=item.shared_with_id)
-        .exclude(user_id=item.owner_id)
-        .values_list("user_id", flat=True)
-        .first()
-    )
 
 
 def item_share(*, item: Item, by: User) -> Item:
