@@ -69,6 +69,8 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
 
 
 VAR_DIR = Path(env_str("ATTUNE_VAR_DIR", str(BASE_DIR / "var"))).resolve()
+# Beat keeps its schedule here even when every service is external.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
 
@@ -143,7 +145,6 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     # Concurrent web, worker and beat processes share the file: wait for locks
     # instead of failing at once, and take the write lock at BEGIN.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -307,6 +308,14 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90)
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Celery's Django fixup closes the database connection after every task unless
+# this is set; attune/celery.py closes broken or old ones instead, as Django does
+# around each request, so a worker keeps one connection (CONN_MAX_AGE).
+CELERY_DB_REUSE_MAX = 1_000_000
+# A task still running when the broker connection drops finishes; its message
+# comes back and finds its prompts claimed or sent. Cancelling it could cut a
+# send off between the mail system and the record of it.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # One static entry, the dispatcher: per-person schedules live in our tables. Each
 # run also sweeps unsent reminders and hands out due notification emails.

@@ -1,6 +1,7 @@
-"""What-ifs behind the recommendations in bench/RESULTS.md, timed side by side
-against what the app does now. Nothing here changes the app: each alternative
-runs on a queue no worker reads, or in a transaction that is rolled back.
+"""Before and after: what the dispatcher did in the first version against what
+it does now, timed side by side, with one further alternative each. Nothing here
+changes the app: each way runs on a queue no worker reads, or in a transaction
+that is rolled back.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from attune.celery import app
 from bench import population
 from bench.population import minute_floor
 from bench.scenarios import Outcome
+from checkins import services
 from checkins.models import Schedule
-from checkins.tasks import send_prompt
+from checkins.tasks import SEND_BATCH, send_prompt, send_prompts
 
 PROBE_QUEUE = "bench-probe"
-CHUNK = 100
 BATCH = 500  # the dispatcher's batch size
 
 
@@ -33,7 +34,7 @@ def enqueue(*, count: int) -> Outcome:
     ids = [str(uuid.uuid4()) for _ in range(count)]
 
     def one_delay_each() -> None:
-        # What enqueue_prompt_sends does, to a queue nobody reads.
+        # What enqueue_prompt_sends did first, to a queue nobody reads.
         for prompt_id in ids:
             send_prompt.apply_async((prompt_id,), queue=PROBE_QUEUE)
 
@@ -43,18 +44,16 @@ def enqueue(*, count: int) -> Outcome:
                 send_prompt.apply_async((prompt_id,), queue=PROBE_QUEUE, producer=producer)
 
     def chunks() -> None:
-        # A `send_prompts(prompt_ids)` task, one message per CHUNK prompts.
-        for start in range(0, len(ids), CHUNK):
-            app.send_task(
-                "checkins.tasks.send_prompts", args=[ids[start : start + CHUNK]], queue=PROBE_QUEUE
-            )
+        # What enqueue_prompt_sends does now: one message per SEND_BATCH prompts.
+        for start in range(0, len(ids), SEND_BATCH):
+            send_prompts.apply_async((ids[start : start + SEND_BATCH],), queue=PROBE_QUEUE)
 
     out = Outcome()
     scenario = "what-if: enqueue"
     ways: list[tuple[str, Callable[[], None]]] = [
-        ("one `send_prompt.delay` per prompt (as now)", one_delay_each),
+        ("before: one `send_prompt.delay` per prompt", one_delay_each),
         ("one `apply_async` per prompt, one shared producer", one_producer),
-        (f"one message per {CHUNK} prompts (a `send_prompts` task)", chunks),
+        (f"now: one `send_prompts` message per {SEND_BATCH} prompts", chunks),
     ]
     for label, way in ways:
         seconds = _timed(way)
@@ -78,9 +77,10 @@ def _drop_probe_queue() -> None:
 
 
 def advance(*, count: int) -> Outcome:
-    """The schedules' advance, `BATCH` rows at a time: `QuerySet.bulk_update` (as
-    now) against one `UPDATE … FROM unnest(arrays)` with four parameters."""
-    print(f"what-if: advancing {count:,} schedules two ways", flush=True)
+    """The schedules' advance, `BATCH` rows at a time: `QuerySet.bulk_update`
+    (before), `services._advance`'s pipelined `executemany` (now), and one
+    `UPDATE … FROM unnest(arrays)` with four parameters."""
+    print(f"what-if: advancing {count:,} schedules three ways", flush=True)
     population.truncate()
     population.load(total=count, due=count, due_at=minute_floor(timezone.now()))
     schedules = list(Schedule.objects.order_by("pk"))
@@ -103,6 +103,10 @@ def advance(*, count: int) -> Outcome:
         "AS v(id, slot, due, question) WHERE s.id = v.id"
     ).format(table=sql.Identifier(Schedule._meta.db_table))
 
+    def executemany() -> None:
+        for batch in batches:
+            services._advance(batch)
+
     def unnest() -> None:
         with connection.cursor() as cursor:
             for batch in batches:
@@ -119,7 +123,8 @@ def advance(*, count: int) -> Outcome:
     out = Outcome()
     scenario = f"what-if: advance {count:,} schedules"
     for label, way in (
-        ("`bulk_update` (as now)", bulk_update),
+        ("before: `bulk_update`", bulk_update),
+        ("now: `executemany`, pipelined", executemany),
         ("`UPDATE … FROM unnest(…)`", unnest),
     ):
         with transaction.atomic():

@@ -39,8 +39,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
         "--layouts",
         default="1x2",
         help="worker layouts for (b), comma-separated: 1x2 = one worker with "
-        "--concurrency 2 (as Procfile runs it), 2x1 = two workers with --concurrency 1; "
-        "a '+reuse' suffix (1x2+reuse) runs the what-if app of bench/reuse_connections.py",
+        "--concurrency 2 (as Procfile runs it), 2x1 = two workers with --concurrency 1",
     )
     parser.add_argument("--repeats", type=int, default=3, help="dispatcher runs per case in (c)")
     parser.add_argument(

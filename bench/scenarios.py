@@ -17,6 +17,7 @@ import math
 import os
 import pstats
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -124,8 +125,8 @@ def claim_rate(*, due: int) -> tuple[Outcome, float]:
         not Schedule.objects.filter(active=True, next_due_at__lte=now).exists(),
         "every due schedule advanced",
     )
-    queued = queue_length()
-    _check(queued == due, f"{queued} messages on the queue, expected {due}")
+    queued, expected = queue_length(), math.ceil(due / tasks.SEND_BATCH)
+    _check(queued == expected, f"{queued} messages on the queue, expected {expected}")
     purge_broker()
 
     out = Outcome()
@@ -144,7 +145,8 @@ def claim_rate(*, due: int) -> tuple[Outcome, float]:
         out.add(scenario, f"by step: {label} ({calls:,} calls)", _share(seconds, split.total))
     out.add(
         scenario,
-        f"by step: `enqueue_prompt_sends` ({split.enqueued:,} `send_prompt.delay`)",
+        f"by step: `enqueue_prompt_sends` ({split.enqueued:,} prompts, "
+        f"{tasks.SEND_BATCH} to a `send_prompts` message)",
         _share(split.enqueue, split.total),
     )
     rest = split.total - split.enqueue - sum(split.spans.values())
@@ -163,7 +165,7 @@ def claim_rate(*, due: int) -> tuple[Outcome, float]:
 # includes the SQL it sends.
 DISPATCH_STEPS: dict[str, tuple[Any, str]] = {
     "`_prompt_for`: slots, quiet hours, the Prompt": (services, "_prompt_for"),
-    "`bulk_update` of the schedules": (QuerySet, "bulk_update"),
+    "`_advance`: the schedules' next slots": (services, "_advance"),
     "`bulk_create` of the prompts": (QuerySet, "bulk_create"),
     "`_expire_superseded`": (services, "_expire_superseded"),
 }
@@ -184,8 +186,6 @@ LAYOUTS = {
     "1x2": [("bench-a", ["--concurrency", "2"])],
     "2x1": [("bench-a", ["--concurrency", "1"]), ("bench-b", ["--concurrency", "1"])],
 }
-# A layout with this suffix runs the what-if app of bench/reuse_connections.py.
-REUSE = "+reuse"
 
 TARGET_P99 = 120.0
 
@@ -195,11 +195,10 @@ def delivery(*, due: int, layout: str, load_rate: float, log_dir: Path, max_wait
     population.truncate()
     purge_broker()
     names = []
-    celery_app = "bench.reuse_connections" if layout.endswith(REUSE) else "attune"
-    for name, args in LAYOUTS[layout.removesuffix(REUSE)]:
+    for name, args in LAYOUTS[layout]:
         # The workers read the same bench settings this process set (bench.environment).
         log = log_dir / f"{layout}-{name}.log"
-        workers.start(name, *args, env={**os.environ}, log=log, app=celery_app)
+        workers.start(name, *args, env={**os.environ}, log=log)
         names.append(name)
     try:
         workers.wait_ready(names)
@@ -261,8 +260,6 @@ def _deliver(
 
     out = Outcome()
     scenario = f"(b) delivery, workers {layout}"
-    if layout.endswith(REUSE):
-        scenario += " (what-if: connections kept)"
     p99 = percentile(delays, 0.99)
     out.add(scenario, "reminders due at the dispatcher's start", f"{due:,}")
     out.add(scenario, "sent (read back from the database)", f"{len(sent):,}")
@@ -307,25 +304,26 @@ def _verdict_below(value: float, target: float, *, lower_bound: bool = False) ->
 
 
 def send_cost(*, due: int) -> Outcome:
-    """What one send costs with no Celery around it: `prompt_send` called in this
-    process. Compared with (b), it shows how much of a send is the worker's."""
+    """What one send costs with no Celery around it: `prompts_send` called in this
+    process, a batch at a time as the task does. Compared with (b), it shows how
+    much of a send is the worker's."""
     print(f"(b) send cost in-process: {due:,} prompts", flush=True)
     fresh(total=due, due=due, due_at=minute_floor(timezone.now()) - timedelta(minutes=1))
     with mock.patch.object(tasks, "enqueue_prompt_sends", lambda prompt_ids: None):
         services.dispatch(now=timezone.now())
     ids = [str(pk) for pk in Prompt.objects.values_list("pk", flat=True)]
     with measured() as split:
-        for prompt_id in ids:
-            services.prompt_send(prompt_id=prompt_id)
+        for batch in _batches(ids):
+            services.prompts_send(prompt_ids=batch)
     _check(not Prompt.objects.filter(sent_at__isnull=True).exists(), "every prompt sent")
     out = Outcome()
-    scenario = "(b) `prompt_send` alone, in-process"
+    scenario = "(b) `prompts_send` alone, in-process"
     per = split.total / len(ids)
-    out.add(scenario, "reminders sent one after another", f"{len(ids):,}")
+    out.add(scenario, f"reminders sent {tasks.SEND_BATCH} to a call", f"{len(ids):,}")
     out.add(scenario, "time per send", f"{per * 1000:.2f} ms ({1 / per:,.0f}/s on one core)")
     out.add(
         scenario,
-        f"… SQL per send ({split.statements / len(ids):.0f} statements, autocommit)",
+        f"… SQL per send ({split.statements / len(ids):.2f} statements)",
         f"{split.sql / len(ids) * 1000:.2f} ms",
     )
     out.add(
@@ -481,13 +479,18 @@ def profiles(*, due: int, sends: int) -> Outcome:
     ids = [str(pk) for pk in Prompt.objects.values_list("pk", flat=True)[:sends]]
     profiler = cProfile.Profile()
     profiler.enable()
-    for prompt_id in ids:
-        services.prompt_send(prompt_id=prompt_id)
+    for batch in _batches(ids):
+        services.prompts_send(prompt_ids=batch)
     profiler.disable()
     out.sections.append(
-        (f"cProfile: {len(ids):,} calls of `prompt_send` in-process", _top(profiler))
+        (f"cProfile: `prompts_send` of {len(ids):,} prompts in-process", _top(profiler))
     )
     return out
+
+
+def _batches(ids: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(ids), tasks.SEND_BATCH):
+        yield ids[start : start + tasks.SEND_BATCH]
 
 
 def _top(profiler: cProfile.Profile) -> str:

@@ -1,9 +1,8 @@
 """Where a worker's time goes per reminder: one `celery worker --pool solo` under
 cProfile, sending queued reminders for a while, then the top of its profile.
 
-    .venv/bin/python bench/worker_profile.py [--prompts 4000] [--seconds 25] [--reuse]
+    .venv/bin/python bench/worker_profile.py [--prompts 4000] [--seconds 25]
 
---reuse runs the what-if app of bench/reuse_connections.py instead of attune's.
 Same bench database and broker as bench/dispatcher.py; it truncates them.
 """
 
@@ -27,7 +26,6 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--prompts", type=int, default=4000)
     parser.add_argument("--seconds", type=float, default=25)
-    parser.add_argument("--reuse", action="store_true")
     options = parser.parse_args(argv)
     sys.path.insert(0, str(HERE.parent))
     from bench import environment
@@ -53,8 +51,7 @@ def main(argv: list[str]) -> int:
     print(f"queued: {scenarios.queue_length():,}", flush=True)
 
     output = Path(tempfile.mkdtemp(prefix="attune-bench-profile-")) / "worker.prof"
-    app = "bench.reuse_connections" if options.reuse else "attune"
-    command = [sys.executable, "-m", "cProfile", "-o", str(output), "-m", "celery", "-A", app]
+    command = [sys.executable, "-m", "cProfile", "-o", str(output), "-m", "celery", "-A", "attune"]
     command += ["worker", "--pool", "solo", "-n", "profile@%h", "--loglevel", "WARNING"]
     worker = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
         command,
@@ -78,7 +75,7 @@ def main(argv: list[str]) -> int:
     text = io.StringIO()
     stats = pstats.Stats(str(output), stream=text).strip_dirs()
     stats.sort_stats("cumulative").print_stats(
-        r"services.py:\d+\(prompt_send\)|\(connect\)|_configure_timezone|\(close\)|"
+        r"services.py:\d+\(prompts_send\)|\(connect\)|_configure_timezone|\(close\)|"
         r"cursor.py:\d+\(execute\)|trace_task|asynloop|\(_brpop_read\)"
     )
     stats.sort_stats("tottime").print_stats(12)

@@ -1,14 +1,20 @@
 """The reminder email: kind, short, a link; never anything anyone wrote."""
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 
 from checkins.content import QUESTIONS
 from checkins.models import Prompt
 
 
-def send_prompt(*, prompt: Prompt) -> None:
+def connection() -> BaseEmailBackend:
+    """One connection for a batch of reminders (`with connection() as mail:`)."""
+    return get_connection(fail_silently=False)
+
+
+def send_prompt(*, prompt: Prompt, connection: BaseEmailBackend | None = None) -> None:
     base = settings.SITE_URL
     context = {
         "question": QUESTIONS[prompt.question],
@@ -23,5 +29,6 @@ def send_prompt(*, prompt: Prompt) -> None:
         to=[prompt.user.email],
         # One Message-ID per prompt: a mail system can drop a repeat.
         headers={"Message-ID": f"<prompt-{prompt.pk}@attune>"},
+        connection=connection,
     )
     message.send()

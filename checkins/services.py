@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from smtplib import SMTPRecipientsRefused
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -23,6 +25,8 @@ from checkins.models import CheckIn, Prompt, Response, Schedule
 
 SWEEP_AFTER = timedelta(minutes=5)
 ONE_TICK = timedelta(microseconds=1)
+
+log = logging.getLogger(__name__)
 
 
 # --- Schedules ------------------------------------------------------------------
@@ -70,6 +74,8 @@ class DispatchResult:
     suppressed: int = 0
     resent: int = 0
     snoozes_due: int = 0
+    # Prompts whose send could not be enqueued (broker down): the sweep takes them.
+    deferred: int = 0
 
 
 def dispatch(*, now: datetime | None = None, batch_size: int = 500) -> DispatchResult:
@@ -77,7 +83,8 @@ def dispatch(*, now: datetime | None = None, batch_size: int = 500) -> DispatchR
 
     Safe to run on several hosts at once: each batch locks its schedules with
     SKIP LOCKED (PostgreSQL), so two runs never take the same row; SQLite runs
-    one writer at a time. Sends are enqueued only after each batch commits.
+    one writer at a time. Sends are enqueued only after each batch commits; when
+    the broker is down the run goes on without them and a later sweep sends them.
     """
     now = now or timezone.now()
     result = DispatchResult()
@@ -87,6 +94,7 @@ def dispatch(*, now: datetime | None = None, batch_size: int = 500) -> DispatchR
         Prompt.objects.filter(status=Prompt.Status.PENDING, snoozed_until__lte=now),
         now=now,
         reset={"snoozed_until": None, "sent_at": None},
+        result=result,
     )
     stale = now - SWEEP_AFTER
     result.resent = _requeue(
@@ -95,6 +103,7 @@ def dispatch(*, now: datetime | None = None, batch_size: int = 500) -> DispatchR
         ).filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale)),
         now=now,
         reset={},
+        result=result,
     )
     accounts_services.notifications_send_due()
     return result
@@ -118,13 +127,48 @@ def _dispatch_batch(*, now: datetime, batch_size: int, result: DispatchResult) -
         )
         prompts = [_prompt_for(s, now=now, last_checkin=last_checkin.get(s.user_id)) for s in batch]
         Prompt.objects.bulk_create(prompts, ignore_conflicts=True)
-        Schedule.objects.bulk_update(batch, ["next_slot_at", "next_due_at", "last_question"])
+        _advance(batch)
         _expire_superseded(user_ids=[s.user_id for s in batch])
         send = [str(p.pk) for p in prompts if p.status == Prompt.Status.PENDING]
-        transaction.on_commit(lambda: tasks.enqueue_prompt_sends(send))
+        transaction.on_commit(lambda: _enqueue(send, result=result))
     result.prompts += len(send)
     result.suppressed += len(prompts) - len(send)
     return True
+
+
+def _enqueue(prompt_ids: list[str], *, result: DispatchResult) -> None:
+    """Hand the sends to the broker. When it is down, say so once and leave the
+    rest of this run's prompts to the sweep (`enqueued_at` is set; nobody claims
+    them, so after SWEEP_AFTER they are taken again)."""
+    if result.deferred:
+        result.deferred += len(prompt_ids)
+        return
+    try:
+        tasks.enqueue_prompt_sends(prompt_ids)
+    except tasks.BROKER_ERRORS:
+        log.warning("The broker refused reminders; the sweep will send them.", exc_info=True)
+        result.deferred += len(prompt_ids)
+
+
+def _advance(schedules: list[Schedule]) -> None:
+    """Write each schedule's next slot: one UPDATE per row through `executemany`
+    (psycopg pipelines them), far cheaper than `bulk_update`'s CASE per column."""
+    meta, quote = Schedule._meta, connection.ops.quote_name
+    # These fields have no db_column: each column is named as its field.
+    names = ("next_slot_at", "next_due_at", "last_question")
+    fields = [meta.get_field(name) for name in (*names, "id")]
+    assignments = ", ".join(f"{quote(name)} = %s" for name in names)
+    # Only quoted identifiers go into the text; the values are parameters.
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"  # noqa: S608
+    rows = [
+        [
+            field.get_db_prep_value(getattr(schedule, field.name), connection)  # type: ignore[union-attr]
+            for field in fields
+        ]
+        for schedule in schedules
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _prompt_for(schedule: Schedule, *, now: datetime, last_checkin: datetime | None) -> Prompt:
@@ -169,7 +213,14 @@ def _expire_superseded(*, user_ids: list[Any]) -> None:
     ).update(status=Prompt.Status.EXPIRED)
 
 
-def _requeue(candidates: Any, *, now: datetime, reset: dict[str, Any], limit: int = 5000) -> int:
+def _requeue(
+    candidates: Any,
+    *,
+    now: datetime,
+    reset: dict[str, Any],
+    result: DispatchResult,
+    limit: int = 5000,
+) -> int:
     """Take prompts for (re)sending. The row locks make two runs take each one once."""
     with transaction.atomic():
         ids = list(
@@ -179,35 +230,68 @@ def _requeue(candidates: Any, *, now: datetime, reset: dict[str, Any], limit: in
             return 0
         Prompt.objects.filter(pk__in=ids).update(claimed_at=None, enqueued_at=now, **reset)
         send = [str(pk) for pk in ids]
-        transaction.on_commit(lambda: tasks.enqueue_prompt_sends(send))
+        transaction.on_commit(lambda: _enqueue(send, result=result))
     return len(ids)
 
 
 # --- Sending ----------------------------------------------------------------------
 
 
-def prompt_send(*, prompt_id: str) -> bool:
-    """Send one reminder once. The conditional UPDATE is the claim: a redelivered
-    task finds the prompt claimed or sent and does nothing."""
+def prompts_send(*, prompt_ids: list[str]) -> int:
+    """Send each reminder once, over one mail connection; return how many went.
+
+    The claim is a conditional update, so a redelivered or repeated task finds
+    its prompts claimed or sent and sends nothing. Each send is recorded as soon
+    as the mail system took it: a worker killed in between repeats at most that
+    one message (with the same Message-ID). Whatever was claimed and not sent is
+    released before an error propagates, for the task's retry or the sweep.
+    """
     from checkins import emails
 
-    claimed = Prompt.objects.filter(
-        pk=prompt_id,
-        status=Prompt.Status.PENDING,
-        claimed_at__isnull=True,
-        sent_at__isnull=True,
-        snoozed_until__isnull=True,
-    ).update(claimed_at=timezone.now())
+    claimed = _claim(prompt_ids)
     if not claimed:
-        return False
-    prompt = Prompt.objects.select_related("user").get(pk=prompt_id)
+        return 0
+    unsent = set(claimed)
+    refused: SMTPRecipientsRefused | None = None
     try:
-        emails.send_prompt(prompt=prompt)
-    except Exception:
-        Prompt.objects.filter(pk=prompt_id).update(claimed_at=None)
-        raise
-    Prompt.objects.filter(pk=prompt_id).update(sent_at=timezone.now())
-    return True
+        prompts = Prompt.objects.filter(pk__in=claimed).select_related("user")
+        with emails.connection() as mail:
+            for prompt in prompts:
+                try:
+                    emails.send_prompt(prompt=prompt, connection=mail)
+                except SMTPRecipientsRefused as exc:
+                    # This address only: the rest of the batch still goes.
+                    refused = exc
+                    continue
+                Prompt.objects.filter(pk=prompt.pk).update(sent_at=timezone.now())
+                unsent.discard(prompt.pk)
+    finally:
+        if unsent:
+            Prompt.objects.filter(pk__in=unsent, sent_at__isnull=True).update(claimed_at=None)
+    if refused is not None:
+        raise refused
+    return len(claimed) - len(unsent)
+
+
+def _claim(prompt_ids: list[str]) -> list[Any]:
+    """Mark the sendable prompts among `prompt_ids` as taken; return their ids.
+    The row locks (PostgreSQL) or the write lock (SQLite) make the claim whole:
+    a second claimer waits, then finds `claimed_at` set and takes nothing."""
+    with transaction.atomic():
+        ids = list(
+            Prompt.objects.select_for_update()
+            .filter(
+                pk__in=prompt_ids,
+                status=Prompt.Status.PENDING,
+                claimed_at__isnull=True,
+                sent_at__isnull=True,
+                snoozed_until__isnull=True,
+            )
+            .values_list("pk", flat=True)
+        )
+        if ids:
+            Prompt.objects.filter(pk__in=ids).update(claimed_at=timezone.now())
+    return ids
 
 
 # --- Prompts: skip and snooze -----------------------------------------------------

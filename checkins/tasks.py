@@ -1,20 +1,33 @@
-from collections.abc import Iterable
+from collections.abc import Sequence
 from smtplib import SMTPException
 
 from celery import shared_task
+from kombu.exceptions import OperationalError
 
 from checkins import services
 
+# One message carries this many reminders: a worker sends them over one mail
+# connection, and 100,000 reminders are 2,000 messages, not 100,000.
+SEND_BATCH = 50
 
-@shared_task(
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=10,
-    retry_backoff_max=600,
-    max_retries=8,
-)
+# What publishing raises when the broker cannot be reached.
+BROKER_ERRORS = (OperationalError, OSError)
+
+# Mail errors retry with backoff: 10 s, 20 s, 40 s … up to 10 minutes, 8 times.
+RETRY_ON = (SMTPException, OSError)
+
+
+@shared_task(autoretry_for=RETRY_ON, retry_backoff=10, retry_backoff_max=600, max_retries=8)
+def send_prompts(prompt_ids: list[str]) -> None:
+    """Safe to run twice, and to retry whole: the service claims each prompt
+    before it sends, so the ones already sent are not sent again."""
+    services.prompts_send(prompt_ids=prompt_ids)
+
+
+@shared_task(autoretry_for=RETRY_ON, retry_backoff=10, retry_backoff_max=600, max_retries=8)
 def send_prompt(prompt_id: str) -> None:
-    """Safe to run twice: the service claims the prompt before it sends."""
-    services.prompt_send(prompt_id=prompt_id)
+    """One reminder: the message earlier versions queued, still understood."""
+    services.prompts_send(prompt_ids=[prompt_id])
 
 
 @shared_task
@@ -23,7 +36,8 @@ def dispatch_checkins() -> None:
     services.dispatch()
 
 
-def enqueue_prompt_sends(prompt_ids: Iterable[str]) -> None:
-    # Called after commit: if the broker is down now, the sweep re-sends later.
-    for prompt_id in prompt_ids:
-        send_prompt.delay(prompt_id)
+def enqueue_prompt_sends(prompt_ids: Sequence[str]) -> None:
+    """Called after commit. Raises one of BROKER_ERRORS when the broker is down;
+    the prompts are in the database, so the sweep sends them later."""
+    for start in range(0, len(prompt_ids), SEND_BATCH):
+        send_prompts.delay(list(prompt_ids[start : start + SEND_BATCH]))

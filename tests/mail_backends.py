@@ -8,6 +8,7 @@ import os
 import time
 import uuid
 from pathlib import Path
+from smtplib import SMTPRecipientsRefused
 from typing import Any
 
 from django.core.mail.backends.base import BaseEmailBackend
@@ -23,4 +24,25 @@ class SlowFileBackend(BaseEmailBackend):
             partial = name.with_suffix(".part")
             partial.write_bytes(message.message().as_bytes())
             partial.rename(name)  # a reader never sees half a message
+        return len(email_messages)
+
+
+class RefusingBackend(BaseEmailBackend):
+    """Django's test outbox, except that a mail server refuses any address at
+    refused.test. Counts the connections it opens (`opened`)."""
+
+    opened = 0
+
+    def open(self) -> bool:
+        RefusingBackend.opened += 1
+        return True
+
+    def send_messages(self, email_messages: Any) -> int:
+        from django.core import mail
+
+        for message in email_messages:
+            refused = [to for to in message.to if to.endswith("@refused.test")]
+            if refused:
+                raise SMTPRecipientsRefused({to: (550, b"No such mailbox") for to in refused})
+            mail.outbox.append(message)
         return len(email_messages)
