@@ -8,7 +8,7 @@ from django.dispatch import receiver
 from accounts import feed, hooks, selectors
 from accounts.models import Membership, Partnership, User
 from triggers.models import Boundary, Question, Trigger
-from triggers.services import item_touches, thread_touches
+from triggers.services import item_touches
 
 
 @receiver(hooks.partnership_ended)
@@ -49,15 +49,17 @@ def pause_changed(sender: Any, membership: Membership, **kwargs: Any) -> None:
     partner_id = selectors.other_member_id(
         partnership_id=membership.partnership_id, user_id=membership.user_id
     )
+    mine = {"owner_id": membership.user_id, "shared_with_id": membership.partnership_id}
     touches: list[feed.Touch] = []
     for model in (Trigger, Boundary):
-        for item in model.objects.filter(
-            owner_id=membership.user_id, shared_with_id=membership.partnership_id
-        ):
-            touches += item_touches(item, partner_id=partner_id)[1:]
-            touches += thread_touches(
-                item, partnership_id=membership.partnership_id, recipients=[partner_id]
-            )
+        ids = model.objects.filter(**mine).values_list("pk", flat=True)
+        touches += [(partner_id, f"partner_{model.KIND}", pk) for pk in ids]
+    # The threads on those items, in one query rather than one per item.
+    on_mine = Q()
+    for model in (Trigger, Boundary):
+        on_mine |= Q(**{f"{model.KIND}__{name}": value for name, value in mine.items()})
+    questions = Question.objects.filter(on_mine, partnership_id=membership.partnership_id)
+    touches += [(partner_id, "question", pk) for pk in questions.values_list("pk", flat=True)]
     feed.touch(touches)
 
 

@@ -167,3 +167,33 @@ def test_it_exports_1_and_50_rows_with_the_same_queries(
     assert export_rows(body) == [50, 50, 50, 50]
 
     assert one == fifty
+
+
+def pause_and_resume(client: APIClient) -> tuple[int, int]:
+    counts = []
+    for paused in (True, False):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.patch(
+                "/api/v1/partnership", {"sharing_paused": paused}, format="json"
+            )
+        assert response.status_code == 200, response.content
+        counts.append(len(queries))
+    return counts[0], counts[1]
+
+
+def test_pausing_with_1_and_20_shared_items_runs_the_same_queries(
+    couple: Couple, login: Callable[[User], APIClient]
+) -> None:
+    client = login(couple.alice)
+    client.get("/api/v1/me")  # load the session first
+
+    def add(count: int) -> None:
+        for kind in FACTORIES:
+            for _ in range(count):
+                couple.ask(couple.shared_by(couple.alice, kind), couple.bob)
+
+    add(1)
+    one = pause_and_resume(client)
+    add(19)
+    twenty = pause_and_resume(client)
+    assert one == twenty
