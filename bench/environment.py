@@ -14,6 +14,7 @@ import platform
 import shutil
 import sys
 import tempfile
+from collections.abc import Mapping
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -34,15 +35,18 @@ DEFAULTS = {
 }
 
 
-def configure() -> dict[str, str]:
+def configure(defaults: Mapping[str, str] = DEFAULTS) -> dict[str, str]:
     """Fill in the bench defaults (the caller's environment wins) and return the
-    values that differ from them, so the report can print the exact command."""
+    values that differ from them, so the report can print the exact command.
+
+    A benchmark that must not share the dispatcher's database or Redis db (they
+    may run at the same time) passes its own `defaults`."""
     overridden = {
         name: os.environ[name]
-        for name, value in DEFAULTS.items()
+        for name, value in defaults.items()
         if name in os.environ and os.environ[name] != value
     }
-    for name, value in DEFAULTS.items():
+    for name, value in defaults.items():
         os.environ.setdefault(name, value)
     # DEBUG off refuses the development keys; these exist only for this run.
     os.environ.setdefault(
@@ -61,7 +65,7 @@ def configure() -> dict[str, str]:
     return overridden
 
 
-def ensure_database() -> None:
+def ensure_database(benchmark: str = "The dispatcher benchmarks") -> None:
     """Create the bench database if it is missing (the server runs with trust auth)."""
     import dj_database_url
     import psycopg
@@ -70,7 +74,7 @@ def ensure_database() -> None:
     url = os.environ["DATABASE_URL"]
     config = dj_database_url.parse(url)
     if config["ENGINE"] != "django.db.backends.postgresql":
-        raise SystemExit("The dispatcher benchmarks need PostgreSQL (DATABASE_URL=postgres://…).")
+        raise SystemExit(f"{benchmark} need PostgreSQL (DATABASE_URL=postgres://…).")
     # The same server, its maintenance database.
     admin_url = urlsplit(url)._replace(path="/postgres").geturl()
     with psycopg.connect(admin_url, autocommit=True) as admin:

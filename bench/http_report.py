@@ -1,0 +1,241 @@
+"""The figures of bench/http.py: a table on the terminal and a block of its own in
+bench/RESULTS.md, between its own markers. The dispatcher's blocks and whatever
+is written by hand around them are left as they are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bench.http_load import Result
+from bench.http_profile import InProcess
+
+BEGIN = "<!-- bench/http.py: generated figures begin -->"
+END = "<!-- bench/http.py: generated figures end -->"
+
+READ_RATIO = 0.6
+P99_MS = 50.0
+MEMORY_MB = 150.0  # decimal megabytes, as the issue states it
+
+
+@dataclass
+class Run:
+    command: str
+    started: datetime
+    seconds: float
+    facts: dict[str, Any]
+    settings: str
+    floors: list[Result]
+    results: list[Result]
+    in_process: dict[str, InProcess]
+    memory: dict[int, dict[str, int]]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def floor_rps(self) -> float:
+        return sum(r.rps for r in self.floors) / len(self.floors)
+
+
+@dataclass
+class Verdict:
+    what: str
+    value: str
+    target: str
+    met: bool
+    by: str
+
+    @property
+    def word(self) -> str:
+        return "met" if self.met else f"missed by {self.by}"
+
+
+def _mb(kib: int) -> float:
+    return kib * 1024 / 1e6
+
+
+def _ms(us: float) -> str:
+    return f"{us / 1000:.1f} ms"
+
+
+def rows(run: Run) -> list[list[str]]:
+    table = []
+    for result in [run.floors[0], *run.results, *run.floors[1:]]:
+        is_floor = result in run.floors
+        label = result.endpoint.name
+        if is_floor and len(run.floors) > 1:
+            label += " (first)" if result is run.floors[0] else " (last)"
+        local = run.in_process.get(result.endpoint.name)
+        table.append(
+            [
+                label,
+                f"{result.rps:,.0f}",
+                _ms(result.latency_us["p50"]),
+                _ms(result.latency_us["p99"]),
+                str(result.failures),
+                f"{result.rps / run.floor_rps:.2f}x",
+                f"{result.per_request_ms(result.worker_cpu):.2f} ms",
+                f"{result.per_request_ms(result.database_cpu):.2f} ms",
+                f"{local.cpu_ms:.2f} ms" if local else "",
+                str(len(local.queries)) if local else "",
+                f"{result.response_bytes / 1024:.1f} KiB",
+            ]
+        )
+    return table
+
+
+HEADER = [
+    "endpoint",
+    "req/s",
+    "p50",
+    "p99",
+    "errors",
+    "ratio to floor",
+    "worker CPU/req",
+    "DB CPU/req",
+    "in-process CPU/req",
+    "queries",
+    "response",
+]
+
+
+def verdicts(run: Run) -> list[Verdict]:
+    found = []
+    for result in run.results:
+        name = result.endpoint.name
+        if result.endpoint.read:
+            ratio = result.rps / run.floor_rps
+            found.append(
+                Verdict(
+                    f"{name}: req/s against the floor",
+                    f"{ratio:.2f}x",
+                    f"≥ {READ_RATIO}x",
+                    ratio >= READ_RATIO,
+                    f"{READ_RATIO - ratio:.2f}x ({ratio / READ_RATIO:.0%} of the target)",
+                )
+            )
+        p99 = result.latency_us["p99"] / 1000
+        found.append(
+            Verdict(
+                f"{name}: p99",
+                f"{p99:.1f} ms",
+                f"< {P99_MS:.0f} ms",
+                p99 < P99_MS,
+                f"{p99 - P99_MS:.1f} ms ({p99 / P99_MS:.2f}x the target)",
+            )
+        )
+    for pid, memory in sorted(run.memory.items()):
+        peak = _mb(memory.get("VmHWM", 0))
+        found.append(
+            Verdict(
+                f"gunicorn worker {pid}: peak memory (VmHWM)",
+                f"{peak:.1f} MB",
+                f"< {MEMORY_MB:.0f} MB",
+                peak < MEMORY_MB,
+                f"{peak - MEMORY_MB:.1f} MB",
+            )
+        )
+    return found
+
+
+def terminal(run: Run) -> str:
+    table = [HEADER, *rows(run)]
+    widths = [max(len(row[i]) for row in table) for i in range(len(HEADER))]
+    lines = [
+        "  ".join(
+            cell.rjust(w) if i else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in table
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines.append("")
+    lines += [f"{v.what}: {v.value} [{v.target}: {v.word}]" for v in verdicts(run)]
+    return "\n".join(lines)
+
+
+def markdown(run: Run) -> str:
+    facts = run.facts
+    postgres = ", ".join(f"{name}={value}" for name, value in facts["postgres_settings"].items())
+    table = [HEADER, *rows(run)]
+    parts = [
+        BEGIN,
+        "## HTTP speed: gunicorn + PostgreSQL (generated)",
+        "",
+        f"- **Date:** {run.started:%Y-%m-%d %H:%M} UTC; the run took {run.seconds / 60:.1f} min",
+        f"- **Machine:** {facts['cpu']}, {facts['memory']} RAM, {facts['os']}",
+        f"- **PostgreSQL** {facts['postgres']} ({postgres}); **Redis** {facts['redis']}",
+        f"- **Python** {facts['python']}; {facts['libraries']}",
+        f"- **Load generator:** {facts['load_generator']}",
+        f"- **Server:** {facts['server']}",
+        f"- **Machine load:** {facts.get('load', 'not recorded')}",
+        f"- **Settings:** {run.settings}",
+        "- **Command** (from the project root):",
+        "",
+        "  ```sh",
+        f"  {run.command}",
+        "  ```",
+        "",
+        "| " + " | ".join(table[0]) + " |",
+        "| " + " | ".join("---" if i == 0 else "---:" for i in range(len(HEADER))) + " |",
+    ]
+    parts += ["| " + " | ".join(row) + " |" for row in table[1:]]
+    parts += [
+        "",
+        "Peak memory per gunicorn worker, read from `/proc/<pid>/status` at the end of the run:",
+        "",
+        "| worker pid | VmHWM (peak) | VmRSS (at the end) |",
+        "| --- | ---: | ---: |",
+    ]
+    for pid, memory in sorted(run.memory.items()):
+        parts.append(
+            f"| {pid} | {_mb(memory.get('VmHWM', 0)):.1f} MB | "
+            f"{_mb(memory.get('VmRSS', 0)):.1f} MB |"
+        )
+    parts += ["", "### Targets", ""]
+    parts += [f"- {v.what}: {v.value} against {v.target} — **{v.word}**" for v in verdicts(run)]
+    if run.notes:
+        parts += ["", "### Notes", ""]
+        parts += [f"- {note}" for note in run.notes]
+    for name, local in run.in_process.items():
+        if not local.queries:
+            continue
+        parts += _details(
+            f"SQL of one `{name}` request ({len(local.queries)} statements)",
+            "\n\n".join(_shorten(sql) for sql in local.queries),
+        )
+    for name, local in run.in_process.items():
+        if local.profile:
+            parts += _details(f"cProfile: `{name}` in-process", local.profile)
+    parts.append(END)
+    return "\n".join(parts) + "\n"
+
+
+def _shorten(sql: str, limit: int = 400) -> str:
+    # Column lists make statements long; what follows them is cut, not the tables.
+    return sql if len(sql) <= limit else sql[:limit] + " …"
+
+
+def _details(title: str, text: str) -> list[str]:
+    return [
+        "",
+        f"<details><summary>{title}</summary>",
+        "",
+        "```",
+        text.rstrip(),
+        "```",
+        "",
+        "</details>",
+    ]
+
+
+def write(path: Path, run: Run) -> None:
+    block = markdown(run)
+    current = path.read_text() if path.exists() else "# Benchmarks\n"
+    if BEGIN in current and END in current:
+        head, rest = current.split(BEGIN, 1)
+        tail = rest.split(END, 1)[1].lstrip("\n")
+        path.write_text(head + block + ("\n" + tail if tail else ""))
+        return
+    path.write_text(current.rstrip("\n") + "\n\n" + block)
