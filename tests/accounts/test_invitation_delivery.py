@@ -6,11 +6,10 @@ On the default settings that is kombu's filesystem transport; in CI it is Redis.
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
 from accounts.models import Invitation
-from attune.celery import app as celery_app
+from tests.workers import thread_worker
 
 
 def wait_for(condition, timeout: float = 30.0) -> bool:  # type: ignore[no-untyped-def]
@@ -24,9 +23,8 @@ def wait_for(condition, timeout: float = 30.0) -> bool:  # type: ignore[no-untyp
 
 @pytest.mark.django_db(transaction=True)
 def test_it_delivers_the_invitation_email_through_a_real_worker(alice, login) -> None:
-    celery_app.control.purge()
     alice_api = login(alice)
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
+    with thread_worker():
         response = alice_api.post(
             "/api/v1/invitations", {"email": "friend@example.com"}, format="json"
         )

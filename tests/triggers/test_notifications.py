@@ -4,7 +4,6 @@ import time as clock
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.utils import timezone
 
@@ -12,8 +11,8 @@ from accounts import services as accounts_services
 from accounts.models import Notification
 from accounts.quiet_hours import quiet_until
 from accounts.tasks import send_notifications
-from attune.celery import app as celery_app
 from tests.factories import UserFactory
+from tests.workers import thread_worker
 from triggers import services
 from triggers.models import Trigger
 
@@ -151,8 +150,7 @@ def test_it_delivers_due_notifications_through_a_real_worker() -> None:
     from tests.conftest import pair
 
     pair(alice, bob)
-    celery_app.control.purge()
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
+    with thread_worker():
         shared_trigger(alice, bob)  # commits, then enqueues the send
         deadline = clock.monotonic() + 30
         while not mail.outbox and clock.monotonic() < deadline:
