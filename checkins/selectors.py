@@ -10,6 +10,7 @@ from accounts import selectors as accounts_selectors
 from accounts.models import User
 from attune.errors import NotFound
 from checkins.models import CheckIn, Prompt, Response, Schedule
+from triggers.models import Trigger
 
 
 def schedule_of(*, user: User) -> Schedule:
@@ -33,17 +34,25 @@ def prompt_of(*, user: User, prompt_id: Any) -> Prompt:
 def _with_details(checkins: QuerySet[CheckIn], *, partnership_id: Any) -> QuerySet[CheckIn]:
     """Linked trigger ids, and the responses given within `partnership_id`."""
     responses = Response.objects.filter(partnership_id=partnership_id).order_by("created_at")
+    # Only the ids are shown: loading whole triggers would decrypt all their text.
+    linked = Trigger.objects.only("id")
     return checkins.prefetch_related(
-        "triggers", Prefetch("responses", queryset=responses, to_attr="visible_responses")
+        Prefetch("triggers", queryset=linked),
+        Prefetch("responses", queryset=responses, to_attr="visible_responses"),
     )
 
 
 def checkins_of(*, owner: User) -> QuerySet[CheckIn]:
     membership = accounts_selectors.active_membership(user=owner)
-    return _with_details(
-        CheckIn.objects.filter(owner=owner),
-        partnership_id=membership.partnership_id if membership else None,
+    return checkins_within(
+        owner=owner, partnership_id=membership.partnership_id if membership else None
     )
+
+
+def checkins_within(*, owner: User, partnership_id: Any) -> QuerySet[CheckIn]:
+    """`owner`'s answers, with the responses given within `partnership_id`, the
+    owner's current partnership (None when unpaired) as read during this request."""
+    return _with_details(CheckIn.objects.filter(owner=owner), partnership_id=partnership_id)
 
 
 def checkin_of(*, owner: User, checkin_id: Any) -> CheckIn:
@@ -55,7 +64,12 @@ def checkin_of(*, owner: User, checkin_id: Any) -> CheckIn:
 
 def partner_checkins(*, viewer: User) -> QuerySet[CheckIn]:
     """The partner's answers shared with the viewer right now."""
-    visible = accounts_selectors.shared_with_me_filter(viewer=viewer)
+    return shared_checkins(visible=accounts_selectors.shared_with_me_filter(viewer=viewer))
+
+
+def shared_checkins(*, visible: dict[str, Any] | None) -> QuerySet[CheckIn]:
+    """The answers that `visible`, a `shared_with_me_filter` read during this
+    request, selects; none when it is None."""
     if visible is None:
         return CheckIn.objects.none()
     return _with_details(

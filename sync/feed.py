@@ -11,12 +11,14 @@ import base64
 import binascii
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.db.models import QuerySet
 from rest_framework.serializers import BaseSerializer
 
-from accounts.models import FeedEntry, User
+from accounts import selectors as accounts_selectors
+from accounts.models import FeedEntry, Membership, User
 from attune.errors import Invalid
 from checkins import selectors as checkins_selectors
 from checkins.serializers import CheckInSerializer, PartnerCheckInSerializer
@@ -30,24 +32,59 @@ from triggers.serializers import (
     TriggerSerializer,
 )
 
-Visible = Callable[[User], QuerySet[Any]]
+
+class Reader:
+    """Who reads the feed, and their partnership as it is during this request.
+
+    The partnership is read once a page (and only when a type present needs it),
+    not once per type: every type of a page then sees the same state of it.
+    """
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+
+    @cached_property
+    def membership(self) -> Membership | None:
+        return accounts_selectors.active_membership(user=self.user)
+
+    @property
+    def partnership_id(self) -> Any | None:
+        return self.membership.partnership_id if self.membership else None
+
+    @cached_property
+    def shared(self) -> dict[str, Any] | None:
+        return accounts_selectors.shared_with_me_filter(viewer=self.user)
+
+
+Visible = Callable[[Reader], QuerySet[Any]]
 
 # type → (what the reader may see of that type, how it is shown)
 TYPES: dict[str, tuple[Visible, type[BaseSerializer[Any]]]] = {
-    "trigger": (lambda u: triggers_selectors.own_items(Trigger, owner=u), TriggerSerializer),
-    "boundary": (lambda u: triggers_selectors.own_items(Boundary, owner=u), BoundarySerializer),
+    "trigger": (lambda r: triggers_selectors.own_items(Trigger, owner=r.user), TriggerSerializer),
+    "boundary": (
+        lambda r: triggers_selectors.own_items(Boundary, owner=r.user),
+        BoundarySerializer,
+    ),
     "partner_trigger": (
-        lambda u: triggers_selectors.partner_items(Trigger, viewer=u),
+        lambda r: triggers_selectors.shared_items(Trigger, visible=r.shared),
         PartnerTriggerSerializer,
     ),
     "partner_boundary": (
-        lambda u: triggers_selectors.partner_items(Boundary, viewer=u),
+        lambda r: triggers_selectors.shared_items(Boundary, visible=r.shared),
         PartnerBoundarySerializer,
     ),
-    "question": (triggers_selectors.questions_visible_to, QuestionSerializer),
-    "checkin": (lambda u: checkins_selectors.checkins_of(owner=u), CheckInSerializer),
+    "question": (
+        lambda r: triggers_selectors.questions_visible(
+            user=r.user, membership=r.membership, shared=r.shared
+        ),
+        QuestionSerializer,
+    ),
+    "checkin": (
+        lambda r: checkins_selectors.checkins_within(owner=r.user, partnership_id=r.partnership_id),
+        CheckInSerializer,
+    ),
     "partner_checkin": (
-        lambda u: checkins_selectors.partner_checkins(viewer=u),
+        lambda r: checkins_selectors.shared_checkins(visible=r.shared),
         PartnerCheckInSerializer,
     ),
 }
@@ -113,11 +150,12 @@ def _current_data(*, user: User, keys: list[tuple[str, Any]]) -> dict[tuple[str,
     for kind, object_id in keys:
         wanted.setdefault(kind, []).append(object_id)
     found: dict[tuple[str, Any], Any] = {}
+    reader = Reader(user)
     for kind, ids in wanted.items():
         if kind not in TYPES:
             continue
         visible, serializer = TYPES[kind]
-        objects = list(visible(user).filter(pk__in=ids))
+        objects = list(visible(reader).filter(pk__in=ids))
         for obj, data in zip(objects, serializer(objects, many=True).data, strict=True):
             found[(kind, obj.pk)] = data
     return found

@@ -8,6 +8,7 @@ when the partnership ends the share ends with it.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.db import models
 from django.db.models import Q
@@ -42,7 +43,12 @@ class SharedItem(models.Model):
 
     @property
     def changed_since_acknowledged(self) -> bool:
-        return self.acknowledged_at is not None and self.content_changed_at > self.acknowledged_at
+        return changed_since(self.acknowledged_at, changed_at=self.content_changed_at)
+
+
+def changed_since(acknowledged_at: datetime | None, *, changed_at: datetime) -> bool:
+    """Whether what the partner sees changed after they acknowledged it."""
+    return acknowledged_at is not None and changed_at > acknowledged_at
 
 
 class Trigger(SharedItem):

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from django.db.models import Q, QuerySet
 
 from accounts import selectors as accounts_selectors
-from accounts.models import User
+from accounts.models import Membership, User
 from attune.errors import NotFound
 from triggers.models import Question, SharedItem
 
@@ -27,7 +27,12 @@ def own_item(model: type[Item], *, owner: User, item_id: Any) -> Item:
 
 def partner_items(model: type[Item], *, viewer: User) -> QuerySet[Item]:
     """What `viewer`'s current partner shares with them right now."""
-    visible = accounts_selectors.shared_with_me_filter(viewer=viewer)
+    return shared_items(model, visible=accounts_selectors.shared_with_me_filter(viewer=viewer))
+
+
+def shared_items(model: type[Item], *, visible: dict[str, Any] | None) -> QuerySet[Item]:
+    """The items that `visible`, a `shared_with_me_filter` read during this request,
+    selects; none when it is None."""
     if visible is None:
         return model._default_manager.none()
     return model._default_manager.filter(**visible)
@@ -74,11 +79,21 @@ def question_for_owner(*, owner: User, question_id: Any) -> Question:
 def questions_visible_to(user: User) -> QuerySet[Question]:
     """Every thread `user` can read now: on their own items and on the items their
     partner shares with them, within their current partnership."""
-    membership = accounts_selectors.active_membership(user=user)
+    return questions_visible(
+        user=user,
+        membership=accounts_selectors.active_membership(user=user),
+        shared=accounts_selectors.shared_with_me_filter(viewer=user),
+    )
+
+
+def questions_visible(
+    *, user: User, membership: Membership | None, shared: dict[str, Any] | None
+) -> QuerySet[Question]:
+    """`questions_visible_to`, given `user`'s active membership and
+    `shared_with_me_filter` as read during this request."""
     if membership is None:
         return Question.objects.none()
     readable = Q(trigger__owner=user) | Q(boundary__owner=user)
-    shared = accounts_selectors.shared_with_me_filter(viewer=user)
     if shared is not None:
         readable |= Q(
             trigger__owner_id=shared["owner_id"], trigger__shared_with_id=shared["shared_with_id"]

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from rest_framework import serializers
 
 from attune.api.fields import RejectUnknownFields, StrictCharField, StrictIntegerField
 from attune.fields import EncryptedTextField
-from triggers.models import NEEDS, Boundary, Question, SharedItem, Trigger
+from triggers.models import NEEDS, Boundary, Question, SharedItem, Trigger, changed_since
 
 SHORT_TEXT = 200
 LONG_TEXT = 2000
@@ -124,6 +126,38 @@ class PartnerItemSerializer(serializers.ModelSerializer):
     changed_since_acknowledged = serializers.BooleanField(read_only=True)
 
     COMMON = ("shared_at", "acknowledged_at", "changed_since_acknowledged", "updated_at")
+
+    @staticmethod
+    def columns(model: type[SharedItem]) -> list[str]:
+        """What `to_representation` reads. A list fetches these with `values()`:
+        building 50 model instances cost a fifth of a page's time."""
+        return ["id", *model.SHARED_FIELDS, "shared_at", "acknowledged_at", "content_changed_at"]
+
+    def to_representation(self, item: SharedItem | Mapping[str, Any]) -> dict[str, Any]:
+        # Read directly, not through one DRF field per value (a page holds 50 items).
+        # The declared fields still describe the schema, and a test holds this to
+        # what they would render, key order included.
+        model: type[SharedItem] = self.Meta.model
+        if isinstance(item, Mapping):
+            row = item
+        else:
+            row = {name: getattr(item, name) for name in self.columns(model)}
+        data: dict[str, Any] = {"id": str(row["id"])}
+        for name in model.SHARED_FIELDS:
+            data[name] = row[name]
+        acknowledged_at, changed_at = row["acknowledged_at"], row["content_changed_at"]
+        data["shared_at"] = _timestamp(row["shared_at"])
+        data["acknowledged_at"] = _timestamp(acknowledged_at)
+        data["changed_since_acknowledged"] = changed_since(acknowledged_at, changed_at=changed_at)
+        data["updated_at"] = _timestamp(changed_at)
+        return data
+
+
+_TIMESTAMP = serializers.DateTimeField()
+
+
+def _timestamp(value: datetime | None) -> str | None:
+    return None if value is None else _TIMESTAMP.to_representation(value)
 
 
 class PartnerTriggerSerializer(PartnerItemSerializer):

@@ -19,7 +19,7 @@ from attune.api.throttling import WriteRateThrottle
 from attune.api.views import caller
 from triggers import selectors, services
 from triggers.models import SharedItem
-from triggers.serializers import AnswerSerializer, QuestionSerializer
+from triggers.serializers import AnswerSerializer, PartnerItemSerializer, QuestionSerializer
 
 
 class ItemView(GenericAPIView):
@@ -97,7 +97,10 @@ class PartnerItemView(ItemView):
 
 class PartnerItemList(PartnerItemView, ListAPIView):
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.partner_items(self.model, viewer=caller(self.request))
+        # Rows, not model instances: what the page shows and the cursor orders by.
+        shown = PartnerItemSerializer.columns(self.model)
+        items = selectors.partner_items(self.model, viewer=caller(self.request))
+        return items.values(*shown, "created_at")
 
 
 class PartnerItemDetail(PartnerItemView):

@@ -1,4 +1,8 @@
+from typing import Any
+
+from allauth.core.internal.sessionkit import get_session_user
 from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
+from allauth.headless.internal.sessionkit import lookup_session
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.request import Request
 
@@ -8,7 +12,23 @@ class SessionTokenAuthentication(XSessionTokenAuthentication):
 
     DRF only answers 401 when the first authentication class names a
     `WWW-Authenticate` challenge; allauth's class names none.
+
+    The token is a session key (allauth's default session-token strategy, which
+    attune uses). The strategy first asks whether the session exists, then loads
+    it: two queries on every API request. Loading alone tells the same, since a
+    missing or expired session comes back without its key; allauth's own
+    `lookup_session` does exactly that.
     """
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        token = self.get_session_token(request)
+        if not token:
+            return None
+        session = lookup_session(token)
+        if session is None:
+            return None
+        user = get_session_user(session)
+        return None if user is None else (user, session)
 
     def authenticate_header(self, request: Request) -> str:
         return 'X-Session-Token realm="api"'

@@ -201,3 +201,37 @@ def test_a_page_costs_the_same_queries_whatever_it_holds(alice, bob, alice_api, 
     # kind present adds a fixed read (and its prefetches), never one per row.
     assert (cost(alice_api), cost(bob_api)) == mixed
     assert max(mixed) <= small + 10
+
+
+def test_a_page_reads_the_partnership_once_whatever_types_it_holds(
+    alice, bob, alice_api, bob_api
+) -> None:
+    trigger_ids = {}
+    for name, api in (("alice", alice_api), ("bob", bob_api)):
+        trigger = api.post("/api/v1/triggers", {"title": "t"}, format="json").json()
+        api.post(f"/api/v1/triggers/{trigger['id']}/share")
+        trigger_ids[name] = trigger["id"]
+        boundary = api.post("/api/v1/boundaries", {"statement": "b"}, format="json").json()
+        api.post(f"/api/v1/boundaries/{boundary['id']}/share")
+        api.post(
+            "/api/v1/checkins", {"pleasantness": 0, "energy": 1, "shared": True}, format="json"
+        )
+    bob_api.post(
+        f"/api/v1/partner/triggers/{trigger_ids['alice']}/questions", {"text": "?"}, format="json"
+    )
+
+    bob_api.get("/api/v1/sync?page_size=500")  # loads the session
+    with CaptureQueriesContext(connection) as queries:
+        body = bob_api.get("/api/v1/sync?page_size=500").json()
+    assert {change["type"] for change in body["changes"]} == {
+        "trigger",
+        "boundary",
+        "checkin",
+        "partner_trigger",
+        "partner_boundary",
+        "partner_checkin",
+        "question",
+    }
+    memberships = [q for q in queries.captured_queries if '"accounts_membership"' in q["sql"]]
+    # Bob's own membership and alice's (is she sharing?): once each for the whole page.
+    assert len(memberships) == 2

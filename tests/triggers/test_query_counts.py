@@ -197,3 +197,14 @@ def test_pausing_with_1_and_20_shared_items_runs_the_same_queries(
     add(19)
     twenty = pause_and_resume(client)
     assert one == twenty
+
+
+def test_the_partner_list_reads_the_session_the_person_the_partnership_and_the_page(
+    couple: Couple, login: Callable[[User], APIClient]
+) -> None:
+    add_shared("triggers")(couple, 3)
+    count, body = measure(login(couple.bob), "/api/v1/partner/triggers")
+    assert len(body["results"]) == 3
+    # The session behind the token, bob, whether alice still shares with him, the
+    # page. (Five before the session was read without asking first whether it exists.)
+    assert count == 4
