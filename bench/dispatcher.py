@@ -71,7 +71,9 @@ def command_line(argv: list[str], overridden: dict[str, str]) -> str:
 
 def main(argv: list[str]) -> int:
     options = parse(argv)
-    # Run as a script, the project root is not on the path yet.
+    # Run as a script, this folder comes first on the path, where bench/http.py
+    # would stand in for the standard library's http: the project root instead.
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
     sys.path.insert(0, str(HERE.parent))
     from bench import environment
 
