@@ -4,7 +4,8 @@ stay exactly what the serializer's declared fields would render."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -18,6 +19,7 @@ from triggers.serializers import (
     PartnerBoundarySerializer,
     PartnerItemSerializer,
     PartnerTriggerSerializer,
+    _timestamp,
 )
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +109,16 @@ def test_it_renders_timestamps_as_drf_does(alice: User, bob: User) -> None:
     assert data["acknowledged_at"] == field.to_representation(item.acknowledged_at)
     assert data["updated_at"] == field.to_representation(item.content_changed_at)
     assert data["updated_at"].endswith("Z")
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "America/St_Johns"])
+def test_it_renders_any_timestamp_as_drf_does_in_the_current_timezone(zone: str) -> None:
+    field = serializers.DateTimeField()
+    moments = [
+        datetime(2026, 3, 29, 0, 59, 59, 999999, tzinfo=UTC),
+        datetime(2026, 3, 29, 1, 0, tzinfo=UTC),  # Berlin moves to summer time
+        datetime(2026, 11, 1, 12, 30, tzinfo=ZoneInfo("America/New_York")),
+    ]
+    with timezone.override(ZoneInfo(zone)):
+        for moment in moments:
+            assert _timestamp(moment) == field.to_representation(moment)
