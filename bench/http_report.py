@@ -51,6 +51,10 @@ class Verdict:
         return "met" if self.met else f"missed by {self.by}"
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 def _mb(kib: int) -> float:
     return kib * 1024 / 1e6
 
@@ -202,7 +206,7 @@ def markdown(run: Run) -> str:
         if not local.queries:
             continue
         parts += _details(
-            f"SQL of one `{name}` request ({len(local.queries)} statements)",
+            f"SQL of one `{name}` request ({_count(len(local.queries), 'statement')})",
             "\n\n".join(_shorten(sql) for sql in local.queries),
         )
     for name, local in run.in_process.items():
