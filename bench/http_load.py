@@ -1,4 +1,4 @@
-"""The load generator of bench/http.py: wrk on loopback, one endpoint at a time.
+"""The load generator of bench/http_speed.py: wrk on loopback, one endpoint at a time.
 
 Each measurement is a warm-up run (thrown away), then a timed run with the same
 connections. Around the timed run the bench reads how much CPU the gunicorn

@@ -1,4 +1,4 @@
-"""The figures of bench/http.py: a table on the terminal and a block of its own in
+"""The figures of bench/http_speed.py: a table on the terminal and a block of its own in
 bench/RESULTS.md, between its own markers. The dispatcher's blocks and whatever
 is written by hand around them are left as they are."""
 
@@ -12,8 +12,8 @@ from typing import Any
 from bench.http_load import Result
 from bench.http_profile import InProcess
 
-BEGIN = "<!-- bench/http.py: generated figures begin -->"
-END = "<!-- bench/http.py: generated figures end -->"
+BEGIN = "<!-- bench/http_speed.py: generated figures begin -->"
+END = "<!-- bench/http_speed.py: generated figures end -->"
 
 READ_RATIO = 0.6
 P99_MS = 50.0

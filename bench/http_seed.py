@@ -1,4 +1,4 @@
-"""The couple bench/http.py measures: alice shares 50 triggers with bob.
+"""The couple bench/http_speed.py measures: alice shares 50 triggers with bob.
 
 Everything is written through attune's own services, so the rows, the encrypted
 text, the consent log and the sync feed are what real use leaves behind. Bob's

@@ -1,5 +1,5 @@
 """gunicorn as production runs it (Dockerfile, docker-compose.yml: sync workers,
-`--workers 2`, access log on stdout), started and stopped by bench/http.py.
+`--workers 2`, access log on stdout), started and stopped by bench/http_speed.py.
 
 gunicorn gets a process group of its own, so stopping it reaches its workers
 too. It is stopped when the run ends however it ends: normally, by an exception,

@@ -1,4 +1,4 @@
-"""attune's URLs plus the floor of bench/http.py (bench/http_settings.py only).
+"""attune's URLs plus the floor of bench/http_speed.py (bench/http_settings.py only).
 
 The floor is what a request costs with nothing of ours in the way: a plain
 Django view, no authentication, no DRF, the same 50 rows as

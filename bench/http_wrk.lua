@@ -1,4 +1,4 @@
--- The wrk script of bench/http.py: headers and body of one endpoint, and a
+-- The wrk script of bench/http_speed.py: headers and body of one endpoint, and a
 -- result file that the bench reads back (bench/http_load.py).
 --
 -- Configured through the environment, which every wrk Lua state can read:

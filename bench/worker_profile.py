@@ -27,8 +27,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--prompts", type=int, default=4000)
     parser.add_argument("--seconds", type=float, default=25)
     options = parser.parse_args(argv)
-    # Run as a script, this folder comes first on the path, where bench/http.py
-    # would stand in for the standard library's http: the project root instead.
+    # Run as a script, this folder comes first on the path: the project root
+    # instead, so that nothing here can stand in for a module of the same name.
     sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
     sys.path.insert(0, str(HERE.parent))
     from bench import environment

@@ -1,9 +1,9 @@
 """HTTP speed (issue 7, "Speed"): attune under gunicorn, measured side by side
 with a floor, in one run.
 
-    .venv/bin/python bench/http.py            # 10 s per endpoint, writes bench/RESULTS.md
-    .venv/bin/python bench/http.py --quick    # 3 s per endpoint, prints only
-    .venv/bin/python bench/http.py --profile  # also cProfile each endpoint in-process
+    .venv/bin/python bench/http_speed.py            # 10 s per endpoint, writes bench/RESULTS.md
+    .venv/bin/python bench/http_speed.py --quick    # 3 s per endpoint, prints only
+    .venv/bin/python bench/http_speed.py --profile  # also cProfile each endpoint in-process
 
 gunicorn runs as production runs it (sync workers, `--workers 2`, access log on
 stdout; see Dockerfile) on a PostgreSQL database and a Redis db of its own
@@ -96,7 +96,7 @@ def command_line(argv: list[str], overridden: dict[str, str]) -> str:
     python = Path(sys.executable)
     shown = os.path.relpath(python, ROOT) if python.is_relative_to(ROOT) else str(python)
     env = [f"{name}={shlex.quote(value)}" for name, value in overridden.items()]
-    return " ".join([*env, shlex.join([shown, "bench/http.py", *argv])])
+    return " ".join([*env, shlex.join([shown, "bench/http_speed.py", *argv])])
 
 
 def bench_defaults() -> dict[str, str]:
@@ -112,8 +112,8 @@ def bench_defaults() -> dict[str, str]:
 
 
 def main(argv: list[str]) -> int:
-    # Run as a script, Python puts bench/ first on the path, where this very file
-    # would stand in for the standard library's `http` package that Django imports.
+    # Run as a script, Python puts bench/ first on the path: the project root
+    # instead, so that `bench` imports as a package.
     sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
     sys.path.insert(0, str(ROOT))
     options = parse(argv)
