@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -58,16 +59,22 @@ def current_partner_membership(*, user: User) -> Membership | None:
     """The partner's side of `user`'s current partnership, or None when unpaired.
 
     Its `sharing_paused` says whether the partner's shares are visible to `user`.
+    Every partner read asks this first, so it is one hand-written statement: the
+    ORM took longer to compile the self-join than PostgreSQL took to run it.
     """
-    return (
-        Membership.objects.filter(
-            partnership__members__user=user,
-            partnership__members__ended_at__isnull=True,
-            ended_at__isnull=True,
-        )
-        .exclude(user=user)
-        .first()
+    user_id = Membership._meta.get_field("user").get_db_prep_value(user.pk, connection)
+    found = Membership.objects.raw(
+        """
+        SELECT partner.*
+        FROM "accounts_membership" AS mine
+        JOIN "accounts_membership" AS partner
+          ON partner.partnership_id = mine.partnership_id AND partner.user_id <> mine.user_id
+        WHERE mine.user_id = %s AND mine.ended_at IS NULL AND partner.ended_at IS NULL
+        LIMIT 1
+        """,
+        [user_id],
     )
+    return next(iter(found), None)
 
 
 def shared_with_me_filter(*, viewer: User) -> dict[str, Any] | None:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from django.utils import timezone
@@ -147,20 +147,22 @@ class PartnerItemSerializer(serializers.ModelSerializer):
         for name in model.SHARED_FIELDS:
             data[name] = row[name]
         acknowledged_at, changed_at = row["acknowledged_at"], row["content_changed_at"]
-        data["shared_at"] = _timestamp(row["shared_at"])
-        data["acknowledged_at"] = _timestamp(acknowledged_at)
+        zone = timezone.get_current_timezone()
+        data["shared_at"] = _timestamp(row["shared_at"], zone)
+        data["acknowledged_at"] = _timestamp(acknowledged_at, zone)
         data["changed_since_acknowledged"] = changed_since(acknowledged_at, changed_at=changed_at)
-        data["updated_at"] = _timestamp(changed_at)
+        data["updated_at"] = _timestamp(changed_at, zone)
         return data
 
 
-def _timestamp(value: datetime | None) -> str | None:
+def _timestamp(value: datetime | None, zone: tzinfo | None = None) -> str | None:
     """What DRF's DateTimeField renders (ISO 8601 in the current timezone, "Z" for
-    UTC) for the aware datetimes the database returns, at a quarter of its cost:
-    a page holds 100 of them. A test compares the two."""
+    UTC) for the aware datetimes the database returns, at a fraction of its cost:
+    a page holds 150 of them. A test compares the two. `zone` is the current
+    timezone, when the caller has it at hand (looking it up is not free)."""
     if value is None:
         return None
-    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    text = value.astimezone(zone or timezone.get_current_timezone()).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
