@@ -287,7 +287,9 @@ def notify(*, recipient: User, kind: str) -> Notification:
     )
     due = waiting or _next_allowed_email_at(recipient=recipient, after=now)
     notification = Notification.objects.create(recipient=recipient, kind=kind, due_at=due)
-    if due <= now:
+    # One that was waiting already has its send on the way (or the dispatcher's
+    # pass over due notifications takes it): this one goes in the same email.
+    if waiting is None and due <= now:
         recipient_id = str(recipient.pk)
         transaction.on_commit(lambda: tasks.send_notifications.delay(recipient_id))
     return notification

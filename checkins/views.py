@@ -115,7 +115,9 @@ class CheckInList(ListCreateAPIView):
         checkin, created = services.checkin_create(
             owner=owner, fields=_validated(self), idempotency_key=key
         )
-        checkin = selectors.checkin_of(owner=owner, checkin_id=checkin.pk)
+        if not created:
+            # The first answer, as it is now (responses may have come since).
+            checkin = selectors.checkin_of(owner=owner, checkin_id=checkin.pk)
         return Response(
             CheckInSerializer(checkin).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,

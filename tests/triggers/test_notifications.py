@@ -91,6 +91,24 @@ def test_it_folds_events_within_the_hour_into_the_next_email(alice, bob) -> None
     assert not Notification.objects.filter(recipient=bob, emailed_at=None).exists()
 
 
+def test_an_event_joining_a_waiting_email_enqueues_no_second_send(
+    alice, bob, django_capture_on_commit_callbacks
+) -> None:
+    from unittest import mock
+
+    with mock.patch.object(send_notifications, "delay") as delay:
+        with django_capture_on_commit_callbacks(execute=True):
+            accounts_services.notify(recipient=bob, kind=Notification.Kind.SHARED)
+        with django_capture_on_commit_callbacks(execute=True):
+            accounts_services.notify(recipient=bob, kind=Notification.Kind.SHARED)
+    assert delay.call_count == 1
+    assert Notification.objects.filter(recipient=bob, emailed_at=None).count() == 2
+    # The one send takes both, in one email.
+    send_notifications.apply(args=(str(bob.pk),)).get()
+    assert len(mail.outbox) == 1
+    assert not Notification.objects.filter(recipient=bob, emailed_at=None).exists()
+
+
 def test_it_waits_for_the_end_of_quiet_hours(alice, bob) -> None:
     now = timezone.now().astimezone(UTC)
     bob.timezone = "UTC"
