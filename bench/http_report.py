@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from bench import report
 from bench.http_load import Result
 from bench.http_profile import InProcess
 
@@ -205,13 +206,13 @@ def markdown(run: Run) -> str:
     for name, local in run.in_process.items():
         if not local.queries:
             continue
-        parts += _details(
+        parts += report.details(
             f"SQL of one `{name}` request ({_count(len(local.queries), 'statement')})",
             "\n\n".join(_shorten(sql) for sql in local.queries),
         )
     for name, local in run.in_process.items():
         if local.profile:
-            parts += _details(f"cProfile: `{name}` in-process", local.profile)
+            parts += report.details(f"cProfile: `{name}` in-process", local.profile)
     parts.append(END)
     return "\n".join(parts) + "\n"
 
@@ -221,25 +222,5 @@ def _shorten(sql: str, limit: int = 400) -> str:
     return sql if len(sql) <= limit else sql[:limit] + " …"
 
 
-def _details(title: str, text: str) -> list[str]:
-    return [
-        "",
-        f"<details><summary>{title}</summary>",
-        "",
-        "```",
-        text.rstrip(),
-        "```",
-        "",
-        "</details>",
-    ]
-
-
 def write(path: Path, run: Run) -> None:
-    block = markdown(run)
-    current = path.read_text() if path.exists() else "# Benchmarks\n"
-    if BEGIN in current and END in current:
-        head, rest = current.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1].lstrip("\n")
-        path.write_text(head + block + ("\n" + tail if tail else ""))
-        return
-    path.write_text(current.rstrip("\n") + "\n\n" + block)
+    report.replace_block(path, begin=BEGIN, end=END, block=markdown(run))

@@ -2,39 +2,25 @@
 `--workers 2`, access log on stdout), started and stopped by bench/http_speed.py.
 
 gunicorn gets a process group of its own, so stopping it reaches its workers
-too. It is stopped when the run ends however it ends: normally, by an exception,
-by Ctrl-C or SIGTERM (atexit), and, should this process be SIGKILLed, by the
-kernel (PR_SET_PDEATHSIG on the arbiter, which then stops its workers).
+too; it never outlives the run (bench/children.py).
 """
 
 from __future__ import annotations
 
-import atexit
 import contextlib
-import ctypes
 import http.client
 import os
-import signal
 import socket
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
-from bench.environment import ROOT
+from bench import children
 
 WORKERS = 2
-_PR_SET_PDEATHSIG = 1
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-_running: list[subprocess.Popen[bytes]] = []
-
-
-def _die_with_parent() -> None:
-    # Runs in the child between fork and exec: only async-signal-safe work here.
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def free_port() -> int:
@@ -62,30 +48,9 @@ class Server:
 
 def start(*, env: dict[str, str], log: Path, workers: int = WORKERS) -> Server:
     port = free_port()
-    handle: IO[bytes] = log.open("ab")
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "attune.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--access-logfile",
-            "-",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=handle,
-        stderr=subprocess.STDOUT,
-        # preexec_fn is unsafe with threads; none runs in this process yet.
-        preexec_fn=_die_with_parent,
-    )
-    handle.close()
-    _running.append(process)
+    command = [sys.executable, "-m", "gunicorn", "attune.wsgi:application"]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--access-logfile", "-"]
+    process = children.start(command, env=env, log=log)
     return Server(process=process, port=port, log=log)
 
 
@@ -147,31 +112,4 @@ def memory_kib(pid: int) -> dict[str, int]:
     return found
 
 
-def stop_all(*, grace: float = 30) -> None:
-    """SIGTERM (a graceful shutdown) to each group, then SIGKILL to what is left."""
-    for process in _running:
-        _signal(process, signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    for process in _running:
-        try:
-            process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            _signal(process, signal.SIGKILL)
-            process.wait(timeout=10)
-        # The workers share the group: make sure none is left behind.
-        _signal(process, signal.SIGKILL)
-    _running.clear()
-
-
-def _signal(process: subprocess.Popen[bytes], sig: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, sig)
-
-
-def _exit_on_sigterm(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
-
-
-atexit.register(stop_all)
-signal.signal(signal.SIGTERM, _exit_on_sigterm)
-signal.signal(signal.SIGHUP, _exit_on_sigterm)
+stop_all = children.stop_all

@@ -88,30 +88,29 @@ def markdown(run: Run) -> str:
         parts += ["", "### Notes", ""]
         parts += [f"- {note}" for note in run.outcome.notes]
     for title, text in run.outcome.sections:
-        parts += [
-            "",
-            f"<details><summary>{title}</summary>",
-            "",
-            "```",
-            text.rstrip(),
-            "```",
-            "",
-            "</details>",
-        ]
+        parts += details(title, text)
     parts.append(end)
     return "\n".join(parts) + "\n"
 
 
+def details(title: str, text: str) -> list[str]:
+    """A folded section of preformatted text."""
+    summary = f"<details><summary>{title}</summary>"
+    return ["", summary, "", "```", text.rstrip(), "```", "", "</details>"]
+
+
 def write(path: Path, run: Run) -> None:
-    block = markdown(run)
     begin, end = _markers(run.scenarios)
-    if path.exists():
-        current = path.read_text()
-        if begin in current and end in current:
-            head, rest = current.split(begin, 1)
-            tail = rest.split(end, 1)[1].lstrip("\n")
-            path.write_text(head + block + ("\n" + tail if tail else ""))
-            return
-        path.write_text(current.rstrip("\n") + "\n\n" + block)
+    replace_block(path, begin=begin, end=end, block=markdown(run))
+
+
+def replace_block(path: Path, *, begin: str, end: str, block: str) -> None:
+    """Put `block` (which starts with `begin` and ends with `end`) where the
+    previous one stood, or at the end of the file; the rest is left as it is."""
+    current = path.read_text() if path.exists() else "# Benchmarks\n"
+    if begin in current and end in current:
+        head, rest = current.split(begin, 1)
+        tail = rest.split(end, 1)[1].lstrip("\n")
+        path.write_text(head + block + ("\n" + tail if tail else ""))
         return
-    path.write_text("# Dispatcher benchmarks\n\n" + block)
+    path.write_text(current.rstrip("\n") + "\n\n" + block)
