@@ -66,11 +66,13 @@ def _ms(us: float) -> str:
 
 def rows(run: Run) -> list[list[str]]:
     table = []
-    for result in [run.floors[0], *run.results, *run.floors[1:]]:
+    reads = [r for r in run.results if r.endpoint.method == "GET"]
+    writes = [r for r in run.results if r.endpoint.method != "GET"]
+    for result in [run.floors[0], *reads, *run.floors[1:], *writes]:
         is_floor = result in run.floors
         label = result.endpoint.name
         if is_floor and len(run.floors) > 1:
-            label += " (first)" if result is run.floors[0] else " (last)"
+            label += " (before)" if result is run.floors[0] else " (after the reads)"
         local = run.in_process.get(result.endpoint.name)
         table.append(
             [

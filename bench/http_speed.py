@@ -13,10 +13,12 @@ endpoint at a time: a warm-up, then a timed run.
 
 - the floor: a bare Django view, no authentication and no DRF, returning the same
   50 rows as `partner/triggers` with `values()` (bench/http_urls.py; reachable
-  only under bench/http_settings.py). It is measured first and last; the ratio of
-  each endpoint is to the mean of the two.
+  only under bench/http_settings.py). It is measured before and after the reads;
+  the ratio of each endpoint is to the mean of the two. The POST runs last, as it
+  changes what the database holds.
 - GET partner/triggers (50 shared triggers, text encrypted), GET me, GET a sync
-  page of 100 entries, each as bob; POST checkins as alice (a shared answer with a
+  page of 100 entries (a catch-up) and one of the last 10 (a client polling with
+  its cursor), each as bob; POST checkins as alice (a shared answer with a
   linked trigger and a fresh Idempotency-Key per request). Both log in through
   allauth's app client and send `X-Session-Token`, as a client app does.
 
@@ -44,6 +46,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DATABASE = "attune_bench_http"
 REDIS_DB = 8
+INCREMENTAL = 10  # entries in the sync page a polling client typically gets
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -169,7 +172,9 @@ def main(argv: list[str]) -> int:
 def _run(options: argparse.Namespace, *, work_dir: Path) -> Any:
     from django.core.management import call_command
 
+    from accounts.models import FeedState
     from bench import http_load, http_profile, http_report, http_seed, http_server
+    from sync.feed import encode_cursor
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
@@ -189,10 +194,17 @@ def _run(options: argparse.Namespace, *, work_dir: Path) -> Any:
         read=False,
     )
     body = http_seed.checkin_body(0, [couple.shared_trigger_ids[0]], shared=True)
+    # A client that keeps its cursor asks for what changed since it last looked:
+    # the last few entries of bob's feed, as a poll finds them.
+    latest = FeedState.objects.get(user_id=couple.bob.pk).last_seq
+    since = encode_cursor(latest - INCREMENTAL)
     endpoints = [
         http_load.Endpoint(name="partner/triggers", path="/api/v1/partner/triggers", token=bob),
         http_load.Endpoint(name="me", path="/api/v1/me", token=bob),
         http_load.Endpoint(name="sync", path="/api/v1/sync?page_size=100", token=bob),
+        http_load.Endpoint(
+            name=f"sync, last {INCREMENTAL}", path=f"/api/v1/sync?cursor={since}", token=bob
+        ),
         http_load.Endpoint(
             name="checkins POST",
             path="/api/v1/checkins",
@@ -209,11 +221,13 @@ def _run(options: argparse.Namespace, *, work_dir: Path) -> Any:
         if unknown:
             raise SystemExit(f"--only: no endpoint named {', '.join(sorted(unknown))}")
         endpoints = [e for e in endpoints if e.name in wanted]
-    for endpoint in [floor, *endpoints]:
-        _check(server, endpoint)
-
+    # Reads first, then writes: a POST adds to bob's feed, which the incremental
+    # sync page (a fixed cursor) must not see, in-process or under wrk.
+    reads = [e for e in endpoints if e.method == "GET"]
+    writes = [e for e in endpoints if e.method != "GET"]
     in_process = {}
-    for endpoint in [floor, *endpoints]:
+
+    def measure_in_process(endpoint: http_load.Endpoint) -> None:
         print(f"in-process: {endpoint.name} …", flush=True)
         in_process[endpoint.name] = http_profile.measure(
             endpoint, requests=options.requests, profile=options.profile
@@ -232,9 +246,18 @@ def _run(options: argparse.Namespace, *, work_dir: Path) -> Any:
             database_url=os.environ["DATABASE_URL"],
         )
 
+    for endpoint in [floor, *reads]:
+        _check(server, endpoint)
+        measure_in_process(endpoint)
+    # The floor brackets the reads (the ratios are to the mean of the two); the
+    # writes come after, since they change what the database holds.
     floors = [measure(floor)]
-    results = [measure(endpoint) for endpoint in endpoints]
+    results = [measure(endpoint) for endpoint in reads]
     floors.append(measure(floor))
+    for endpoint in writes:
+        _check(server, endpoint)
+        measure_in_process(endpoint)
+        results.append(measure(endpoint))
     memory = {pid: http_server.memory_kib(pid) for pid in server.workers}
     return http_report.Run(
         command="",
@@ -289,6 +312,8 @@ def _check(server: Any, endpoint: Any) -> None:
             raise RuntimeError(f"{endpoint.name} returned {count} rows, not 50")
     if endpoint.name == "sync" and not data["has_more"]:
         raise RuntimeError("the sync page is not a full page of 100 entries")
+    if endpoint.name.startswith("sync, last") and len(data["changes"]) != INCREMENTAL:
+        raise RuntimeError(f"the incremental sync page holds {len(data['changes'])} entries")
 
 
 def _notes(floors: list[Any], results: list[Any]) -> list[str]:
@@ -296,7 +321,7 @@ def _notes(floors: list[Any], results: list[Any]) -> list[str]:
     if len(floors) == 2:
         first, last = (f.rps for f in floors)
         notes.append(
-            f"The floor ran first and last: {first:,.0f} and {last:,.0f} req/s "
+            f"The floor ran before and after the reads: {first:,.0f} and {last:,.0f} req/s "
             f"({abs(first - last) / max(first, last):.0%} apart); ratios are to their mean."
         )
     total_wrk = sum(r.wrk_cpu for r in [*floors, *results])
