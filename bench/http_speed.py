@@ -57,6 +57,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=8, help="concurrent connections")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument(
+        "--rounds",
+        type=int,
+        help="passes of the reads, each between two floors; the read targets are judged "
+        "on the median (default 3, 1 with --quick)",
+    )
+    parser.add_argument(
         "--only",
         default="",
         help="comma-separated endpoint names to measure besides the floor, "
@@ -88,6 +94,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     )
     options = parser.parse_args(argv)
     options.duration = options.duration or (3.0 if options.quick else 10.0)
+    options.rounds = options.rounds or (1 if options.quick else 3)
     options.warmup = (
         options.warmup if options.warmup is not None else (1.0 if options.quick else 2.0)
     )
@@ -203,7 +210,7 @@ def _run(options: argparse.Namespace, *, work_dir: Path) -> Any:
         http_load.Endpoint(name="me", path="/api/v1/me", token=bob),
         http_load.Endpoint(name="sync", path="/api/v1/sync?page_size=100", token=bob),
         http_load.Endpoint(
-            name=f"sync, last {INCREMENTAL}", path=f"/api/v1/sync?cursor={since}", token=bob
+            name=f"sync (last {INCREMENTAL})", path=f"/api/v1/sync?cursor={since}", token=bob
         ),
         http_load.Endpoint(
             name="checkins POST",
@@ -251,9 +258,15 @@ def _run(options: argparse.Namespace, *, work_dir: Path) -> Any:
         measure_in_process(endpoint)
     # The floor brackets the reads (the ratios are to the mean of the two); the
     # writes come after, since they change what the database holds.
-    floors = [measure(floor)]
-    results = [measure(endpoint) for endpoint in reads]
-    floors.append(measure(floor))
+    rounds = []
+    for number in range(1, options.rounds + 1):
+        if options.rounds > 1:
+            print(f"round {number} of {options.rounds}", flush=True)
+        floors = [measure(floor)]
+        results = [measure(endpoint) for endpoint in reads]
+        floors.append(measure(floor))
+        rounds.append(http_report.Round(floors=floors, reads=results))
+    results = list(results)
     for endpoint in writes:
         _check(server, endpoint)
         measure_in_process(endpoint)
@@ -266,13 +279,15 @@ def _run(options: argparse.Namespace, *, work_dir: Path) -> Any:
         facts={},
         settings=(
             f"{options.connections} connections, {options.threads} wrk threads, "
-            f"{options.warmup:g} s warm-up + {options.duration:g} s per endpoint; "
+            f"{options.warmup:g} s warm-up + {options.duration:g} s per endpoint, "
+            f"{options.rounds} round{'s' if options.rounds > 1 else ''} of the reads; "
             f"in-process figures over {options.requests} requests each"
         ),
         floors=floors,
         results=results,
         in_process=in_process,
         memory=memory,
+        rounds=rounds,
         notes=_notes(floors, results),
     )
 
@@ -312,7 +327,7 @@ def _check(server: Any, endpoint: Any) -> None:
             raise RuntimeError(f"{endpoint.name} returned {count} rows, not 50")
     if endpoint.name == "sync" and not data["has_more"]:
         raise RuntimeError("the sync page is not a full page of 100 entries")
-    if endpoint.name.startswith("sync, last") and len(data["changes"]) != INCREMENTAL:
+    if endpoint.name.startswith("sync (last") and len(data["changes"]) != INCREMENTAL:
         raise RuntimeError(f"the incremental sync page holds {len(data['changes'])} entries")
 
 
