@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import CreateAPIView, GenericAPIView, ListAPIView, ListCreateAPIView
@@ -31,6 +34,33 @@ def _validated(view: GenericAPIView, serializer_class: Any = None, **kwargs: Any
     serializer = serializer_class(data=view.request.data, **kwargs)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+SINCE = OpenApiParameter(
+    "since",
+    OpenApiTypes.DATETIME,
+    required=False,
+    description="Only check-ins made at or after this moment: ISO 8601 with a timezone, "
+    "e.g. `2026-11-26T00:00:00Z`.",
+)
+
+
+def _made_since(request: Request, checkins: Any) -> Any:
+    """`checkins` narrowed by the `since` query parameter, when there is one."""
+    raw = request.query_params.get("since")
+    if raw is None:
+        return checkins
+    try:
+        moment = parse_datetime(raw.strip())
+    except ValueError:
+        moment = None
+    if moment is None or timezone.is_naive(moment):
+        raise Invalid(
+            "A date and time with its timezone, e.g. 2026-11-26T00:00:00Z.",
+            code="invalid",
+            param="since",
+        )
+    return checkins.filter(created_at__gte=moment)
 
 
 class ScheduleView(GenericAPIView):
@@ -92,8 +122,12 @@ class PromptSnooze(GenericAPIView):
 class CheckInList(ListCreateAPIView):
     serializer_class = CheckInSerializer
 
+    @extend_schema(parameters=[SINCE])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.checkins_of(owner=caller(self.request))
+        return _made_since(self.request, selectors.checkins_of(owner=caller(self.request)))
 
     @extend_schema(
         parameters=[
@@ -149,8 +183,12 @@ class CheckInDetail(GenericAPIView):
 class PartnerCheckInList(ListAPIView):
     serializer_class = PartnerCheckInSerializer
 
+    @extend_schema(parameters=[SINCE])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.partner_checkins(viewer=caller(self.request))
+        return _made_since(self.request, selectors.partner_checkins(viewer=caller(self.request)))
 
 
 class PartnerCheckInDetail(GenericAPIView):

@@ -233,3 +233,30 @@ def test_deleting_the_account_erases_answers_and_prompts(alice, bob, alice_api, 
     alice_api.delete("/api/v1/me", {"password": PASSWORD}, format="json")
     assert not CheckIn.objects.exists() and not Prompt.objects.exists()
     assert bob_api.get("/api/v1/partner/checkins").json()["results"] == []
+
+
+def test_it_lists_the_answers_made_since_a_moment(alice, bob, alice_api, bob_api) -> None:
+    body = {"pleasantness": 1, "energy": 0, "shared": True}
+    older, newer = (alice_api.post("/api/v1/checkins", body, format="json").json() for _ in "ab")
+    CheckIn.objects.filter(pk=older["id"]).update(created_at=datetime(2026, 3, 1, 8, tzinfo=UTC))
+    CheckIn.objects.filter(pk=newer["id"]).update(created_at=datetime(2026, 3, 2, 8, tzinfo=UTC))
+
+    for api, path in ((alice_api, "checkins"), (bob_api, "partner/checkins")):
+
+        def ids(since: str) -> list[str]:
+            response = api.get(f"/api/v1/{path}", {"since": since})  # noqa: B023
+            assert response.status_code == 200, response.content
+            return [checkin["id"] for checkin in response.json()["results"]]
+
+        assert ids("2026-03-01T00:00:00Z") == [newer["id"], older["id"]]
+        assert ids("2026-03-01T08:00:00+00:00") == [newer["id"], older["id"]]  # at counts
+        assert ids("2026-03-02T09:00:00+01:00") == [newer["id"]]  # 08:00 UTC
+        assert ids("2026-03-02T08:00:01Z") == []
+
+
+@pytest.mark.parametrize("since", ["yesterday", "2026-03-01T08:00:00", "2026-02-30T08:00:00Z", ""])
+def test_it_explains_a_bad_since(alice_api, since) -> None:
+    response = alice_api.get("/api/v1/checkins", {"since": since})
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["param"] == "since"
