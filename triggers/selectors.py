@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, CharField, Q, QuerySet, Value, When
 
 from accounts import selectors as accounts_selectors
 from accounts.models import Membership, User
@@ -102,3 +102,19 @@ def questions_visible(
             boundary__shared_with_id=shared["shared_with_id"],
         )
     return Question.objects.filter(partnership_id=membership.partnership_id).filter(readable)
+
+
+def questions_listed_for(
+    user: User, *, about: str | None = None, answered: bool | None = None
+) -> QuerySet[Question]:
+    """Every thread `user` can read now (`questions_visible_to`), each marked
+    `about` "mine" (on my items, for me to answer) or "partner" (on the items my
+    partner shares with me), narrowed by `about` and `answered` when given."""
+    mine = Q(trigger__owner=user) | Q(boundary__owner=user)
+    whose = Case(When(mine, then=Value("mine")), default=Value("partner"), output_field=CharField())
+    questions = questions_visible_to(user).annotate(about=whose)
+    if about is not None:
+        questions = questions.filter(about=about)
+    if answered is not None:
+        questions = questions.filter(answered_at__isnull=not answered)
+    return questions

@@ -200,5 +200,15 @@ class QuestionSerializer(RejectUnknownFields, serializers.ModelSerializer):
         return str(item_id) if item_id else None
 
 
+class ListedQuestionSerializer(QuestionSerializer):
+    """A question in the list of every thread I can read: whose item it is on."""
+
+    about = serializers.ChoiceField(choices=["mine", "partner"], read_only=True)
+
+    class Meta(QuestionSerializer.Meta):
+        fields = [*QuestionSerializer.Meta.fields, "about"]
+        read_only_fields = [*QuestionSerializer.Meta.read_only_fields, "about"]
+
+
 class AnswerSerializer(RejectUnknownFields, serializers.Serializer):
     text = StrictCharField(max_length=LONG_TEXT)

@@ -52,6 +52,7 @@ def _routes(prefix, model, own, partner):  # type: ignore[no-untyped-def]
 
 
 urlpatterns = [route for kind in KINDS for route in _routes(*kind)]
+urlpatterns.append(path("questions", views.QuestionList.as_view(), name="questions"))
 urlpatterns.append(
     path(
         "questions/<uuid:question_id>/answer",

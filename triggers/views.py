@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView, ListAPIView, ListCreateAPIView
 from rest_framework.request import Request
@@ -17,9 +17,15 @@ from rest_framework.response import Response
 from attune.api.schema import ItemAutoSchema
 from attune.api.throttling import WriteRateThrottle
 from attune.api.views import caller
+from attune.errors import Invalid
 from triggers import selectors, services
 from triggers.models import SharedItem
-from triggers.serializers import AnswerSerializer, PartnerItemSerializer, QuestionSerializer
+from triggers.serializers import (
+    AnswerSerializer,
+    ListedQuestionSerializer,
+    PartnerItemSerializer,
+    QuestionSerializer,
+)
 
 
 class ItemView(GenericAPIView):
@@ -144,3 +150,40 @@ class QuestionAnswer(GenericAPIView):
             question=question, text=serializer.validated_data["text"]
         )
         return Response(QuestionSerializer(question).data)
+
+
+class QuestionList(ListAPIView):
+    """Every question I can read now, in one list: on my items (to answer) and on
+    the items my partner shares with me (mine to them), newest first."""
+
+    serializer_class = ListedQuestionSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "about",
+                enum=["mine", "partner"],
+                required=False,
+                description="`mine`: on my items; `partner`: on what my partner shares with me.",
+            ),
+            OpenApiParameter(
+                "answered", enum=["true", "false"], required=False, description="Answered or not."
+            ),
+        ]
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        params = self.request.query_params
+        about = params.get("about")
+        if about is not None and about not in ("mine", "partner"):
+            raise Invalid("Either mine or partner.", code="invalid_choice", param="about")
+        answered = params.get("answered")
+        if answered is not None and answered not in ("true", "false"):
+            raise Invalid("Either true or false.", code="invalid_choice", param="answered")
+        return selectors.questions_listed_for(
+            caller(self.request),
+            about=about,
+            answered=None if answered is None else answered == "true",
+        )

@@ -94,10 +94,17 @@ def _table(kind: str) -> list[tuple[str, str, dict[str, Any] | None, str]]:
 
 
 _ANSWER = ("POST", "questions/{id}/answer", ANSWER, "200 404 404 404 404 404 404 404 401")
+# Every thread I can read: alice hers, bob_shared his on what she shares; nobody else hers.
+_QUESTIONS = ("GET", "questions", None, "200 200 200 200 200 200 200 200 401")
 
 MATRIX: list[Row] = [
     (actor, method, template, body, status)
-    for method, template, body, statuses in [*_table("triggers"), *_table("boundaries"), _ANSWER]
+    for method, template, body, statuses in [
+        *_table("triggers"),
+        *_table("boundaries"),
+        _ANSWER,
+        _QUESTIONS,
+    ]
     for actor, status in zip(ACTORS, map(int, statuses.split()), strict=True)
 ]
 
@@ -233,6 +240,12 @@ def ids(response: Any) -> list[str]:
 
 def expected_results(world: World, actor: str, template: str) -> list[str]:
     """Who finds what in a list: alice her own items, bob_shared what she shares."""
+    if template == "questions":
+        # Both of bob's questions, newest first, to alice (about hers) and to bob.
+        if actor not in ("alice", "bob_shared"):
+            return []
+        asked = sorted(world.questions.values(), key=lambda q: (q.created_at, q.pk), reverse=True)
+        return [str(question.pk) for question in asked]
     kind = kind_of(template)
     partner_route = template.startswith("partner/")
     sees = actor == ("bob_shared" if partner_route else "alice")
@@ -246,6 +259,8 @@ def expected_results(world: World, actor: str, template: str) -> list[str]:
 def may_see_alices_items(actor: str, template: str, status: int) -> bool:
     if status >= 400:
         return False
+    if template == "questions":
+        return actor in ("alice", "bob_shared")
     if actor == "alice":
         return not template.startswith("partner/")
     return actor == "bob_shared" and template.startswith("partner/")

@@ -55,8 +55,11 @@ function acknowledgePart(kindName, item, li) {
   button.addEventListener("click", async () => {
     button.disabled = true;
     try {
-      const updated = await api.post(`partner/${kindName}/${item.id}/acknowledge`);
-      const fresh = await itemCard(kindName, updated);
+      const [updated, questions] = await Promise.all([
+        api.post(`partner/${kindName}/${item.id}/acknowledge`),
+        api.list(`partner/${kindName}/${item.id}/questions`, { limit: 100 }),
+      ]);
+      const fresh = itemCard(kindName, updated, questions);
       li.replaceWith(fresh);
       fresh.querySelector("h3").focus();
       announce(`Thank you. ${partnerName} will see that you read it.`);
@@ -86,10 +89,19 @@ function askForm(kindName, item, thread) {
   return h("details", { class: "ask" }, h("summary", {}, `Ask ${partnerName} about this`), form);
 }
 
-async function itemCard(kindName, item) {
+/** Every thread on one side (`mine` or `partner`), by item id, newest first: one list. */
+async function threadsByItem(about) {
+  const threads = new Map();
+  for (const question of await api.list(`questions?about=${about}`, { limit: 1000 })) {
+    if (!threads.has(question.item_id)) threads.set(question.item_id, []);
+    threads.get(question.item_id).push(question);
+  }
+  return threads;
+}
+
+function itemCard(kindName, item, questions) {
   const kind = KINDS[kindName];
   const li = h("li", { id: `${kind.one}-${item.id}` });
-  const questions = await api.list(`partner/${kindName}/${item.id}/questions`, { limit: 100 });
   const thread = h("ul", { class: "thread", "aria-label": "Questions" },
     [...questions].reverse().map((q) => questionLine(q, "You")));
   li.append(h("article", { class: "card item", "aria-labelledby": `title-${item.id}` },
@@ -101,7 +113,7 @@ async function itemCard(kindName, item) {
   return li;
 }
 
-async function loadKind(kindName) {
+async function loadKind(kindName, threads) {
   const kind = KINDS[kindName];
   const items = await api.list(`partner/${kindName}`);
   const list = $(kind.list);
@@ -109,7 +121,7 @@ async function loadKind(kindName) {
     fill(list, h("li", { class: "empty muted" }, `${partnerName} shares no ${kindName} with you right now.`));
     return;
   }
-  fill(list, await Promise.all(items.map((item) => itemCard(kindName, item))));
+  fill(list, items.map((item) => itemCard(kindName, item, threads.get(item.id) || [])));
 }
 
 function answerForm(question, holder) {
@@ -127,19 +139,18 @@ function answerForm(question, holder) {
   return form;
 }
 
-/** Questions about my own items. The API lists them per item, so ask each. */
+/** Questions about my own items, from the one list of threads on my side. */
 async function loadMyQuestions() {
   const box = $("#my-questions");
-  const [triggers, boundaries] = await Promise.all([api.list("triggers"), api.list("boundaries")]);
+  const [triggers, boundaries, threads] = await Promise.all(
+    [api.list("triggers"), api.list("boundaries"), threadsByItem("mine")]);
   const items = [
     ...triggers.map((item) => ({ kindName: "triggers", title: item.title, item })),
     ...boundaries.map((item) => ({ kindName: "boundaries", title: item.statement, item })),
   ];
-  const threads = await Promise.all(items.map(async (entry) => ({
-    ...entry,
-    questions: await api.list(`${entry.kindName}/${entry.item.id}/questions`, { limit: 100 }),
-  })));
-  const asked = threads.filter((entry) => entry.questions.length);
+  const asked = items
+    .map((entry) => ({ ...entry, questions: threads.get(entry.item.id) || [] }))
+    .filter((entry) => entry.questions.length);
   if (!asked.length) {
     fill(box, h("p", { class: "muted" }, "No questions about your items yet."));
     return;
@@ -166,7 +177,8 @@ startPage(async () => {
     partnerName = pair.partner.display_name;
     $("#partner-title").textContent = `${partnerName}'s space`;
     $("#partner-space").hidden = false;
-    await Promise.all([loadKind("triggers"), loadKind("boundaries")]);
+    const threads = await threadsByItem("partner");
+    await Promise.all([loadKind("triggers", threads), loadKind("boundaries", threads)]);
   }
   try {
     await loadMyQuestions();
