@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from attune.api.throttling import WriteRateThrottle
-from attune.api.views import caller
+from attune.api.views import caller, choice_param
 from attune.errors import Invalid
 from checkins import selectors, services
 from checkins.models import Prompt
@@ -92,9 +92,7 @@ class PromptList(ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        wanted = self.request.query_params.get("status")
-        if wanted is not None and wanted not in Prompt.Status.values:
-            raise Invalid("Unknown status.", code="invalid_choice", param="status")
+        wanted = choice_param(self.request, "status", Prompt.Status.values)
         return selectors.prompts_of(user=caller(self.request), status=wanted)
 
 

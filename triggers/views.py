@@ -16,8 +16,7 @@ from rest_framework.response import Response
 
 from attune.api.schema import ItemAutoSchema
 from attune.api.throttling import WriteRateThrottle
-from attune.api.views import caller
-from attune.errors import Invalid
+from attune.api.views import caller, choice_param
 from triggers import selectors, services
 from triggers.models import SharedItem
 from triggers.serializers import (
@@ -152,6 +151,9 @@ class QuestionAnswer(GenericAPIView):
         return Response(QuestionSerializer(question).data)
 
 
+ABOUT = ("mine", "partner")
+
+
 class QuestionList(ListAPIView):
     """Every question I can read now, in one list: on my items (to answer) and on
     the items my partner shares with me (mine to them), newest first."""
@@ -162,7 +164,7 @@ class QuestionList(ListAPIView):
         parameters=[
             OpenApiParameter(
                 "about",
-                enum=["mine", "partner"],
+                enum=list(ABOUT),
                 required=False,
                 description="`mine`: on my items; `partner`: on what my partner shares with me.",
             ),
@@ -175,13 +177,8 @@ class QuestionList(ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        params = self.request.query_params
-        about = params.get("about")
-        if about is not None and about not in ("mine", "partner"):
-            raise Invalid("Either mine or partner.", code="invalid_choice", param="about")
-        answered = params.get("answered")
-        if answered is not None and answered not in ("true", "false"):
-            raise Invalid("Either true or false.", code="invalid_choice", param="answered")
+        about = choice_param(self.request, "about", ABOUT)
+        answered = choice_param(self.request, "answered", ("true", "false"))
         return selectors.questions_listed_for(
             caller(self.request),
             about=about,

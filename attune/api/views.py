@@ -1,8 +1,10 @@
+from collections.abc import Sequence
 from typing import cast
 
 from rest_framework.request import Request
 
 from accounts.models import User
+from attune.errors import Invalid
 
 
 def caller(request: Request) -> User:
@@ -10,3 +12,12 @@ def caller(request: Request) -> User:
     if not request.user.is_authenticated:
         raise AssertionError("API views run only for authenticated callers")
     return cast(User, request.user)
+
+
+def choice_param(request: Request, name: str, choices: Sequence[str]) -> str | None:
+    """The query parameter `name`, None when absent; any value outside `choices`
+    is a 400 naming the parameter."""
+    value = request.query_params.get(name)
+    if value is not None and value not in choices:
+        raise Invalid(f"One of: {', '.join(choices)}.", code="invalid_choice", param=name)
+    return value
