@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.headless",
+    "allauth.mfa",
+    "allauth.usersessions",
     "accounts",
     "triggers",
     "checkins",
@@ -191,8 +193,10 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
+# Mandatory verification by code is what lets signup answer alike for a taken
+# and a new email: both get "check your inbox", and only the inbox tells.
 ACCOUNT_EMAIL_VERIFICATION = env_choice(
-    "ACCOUNT_EMAIL_VERIFICATION", "optional", ("mandatory", "optional", "none")
+    "ACCOUNT_EMAIL_VERIFICATION", "mandatory", ("mandatory", "optional", "none")
 )
 # Codes work only when verification is mandatory; otherwise the email carries a link.
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = ACCOUNT_EMAIL_VERIFICATION == "mandatory"
@@ -209,9 +213,28 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[attune] "
+# Changing an email, adding or removing an authenticator and ending sessions
+# need a password (or an authenticator) given in the last few minutes: a
+# borrowed, unlocked phone must not be enough to take the account over.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("ACCOUNT_REAUTHENTICATION_TIMEOUT", 300)
+# Content-free notices to the account's address when its password, an email
+# address or an authenticator changes.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Sign-in by an emailed code stays open when someone else has spent the
+# password attempts for an address (the adapter also keys those by client).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 
 HEADLESS_ONLY = True
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "attune"
+# WebAuthn needs https, except on a local run served over plain http.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", DEBUG)
+# Signed-in devices: allauth lists them; attune/sessions.py notes when each was
+# last used (at most every few minutes, not on every request).
+USERSESSIONS_TRACK_ACTIVITY = False
 # allauth's own OpenAPI specification, at /_allauth/openapi.json (and .yaml).
 HEADLESS_SERVE_SPECIFICATION = True
 # Its HTML page loads Redoc from a CDN, which our Content-Security-Policy blocks.
