@@ -139,6 +139,8 @@ async function authCall(method, path, { body, headers } = {}) {
 
 export const auth = {
   config: authConfig,
+  /** Any allauth headless call, e.g. `auth.request("GET", "account/authenticators")`. */
+  request: (method, path, options = {}) => authCall(method, path, options),
   login: (email, password) => authCall("POST", "auth/login", { body: { email, password } }),
   signup: (email, password) => authCall("POST", "auth/signup", { body: { email, password } }),
   logout: () => authCall("DELETE", "auth/session"),
