@@ -1,7 +1,9 @@
 from collections import OrderedDict
 from typing import Any
 
-from rest_framework.pagination import CursorPagination
+from django.utils.dateparse import parse_datetime
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.response import Response
 
 
@@ -12,6 +14,24 @@ class CursorPage(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
     ordering = ("-created_at", "-id")
+
+    def decode_cursor(self, request: Any) -> Cursor | None:
+        """A cursor we cannot read is the caller's mistake: 400 on `cursor`, not 404 or 500.
+
+        Every list here is ordered by a timestamp first, so a position that is not
+        one would only fail later, inside the query.
+        """
+        try:
+            cursor = super().decode_cursor(request)
+            position = cursor.position if cursor else None
+            if position is not None and parse_datetime(position) is None:
+                raise ValueError(position)
+        except (NotFound, ValueError):
+            raise ValidationError(
+                {"cursor": ["This page link is not valid any more: start from the first page."]},
+                code="invalid_cursor",
+            ) from None
+        return cursor
 
     def get_paginated_response(self, data: Any) -> Response:
         return Response(OrderedDict([("results", data), ("next", self.get_next_link())]))
