@@ -24,7 +24,7 @@ class CursorPage(CursorPagination):
         try:
             cursor = super().decode_cursor(request)
             position = cursor.position if cursor else None
-            if position is not None and parse_datetime(position) is None:
+            if position is not None and parse_datetime(str(position)) is None:
                 raise ValueError(position)
         except (NotFound, ValueError):
             raise ValidationError(
