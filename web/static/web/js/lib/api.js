@@ -70,7 +70,8 @@ async function send(method, url, { body, headers = {} } = {}) {
   return { status: response.status, body: data };
 }
 
-function failure(status, body) {
+/** An ApiError from an answer that was not a success. */
+export function failure(status, body) {
   const errors = body && Array.isArray(body.errors) && body.errors.length
     ? body.errors
     : [{ code: "error", message: status === 429
@@ -79,9 +80,44 @@ function failure(status, body) {
   return new ApiError(status, errors, body);
 }
 
+// allauth asks for a recent password (or authenticator) before sensitive
+// changes: a 401 from a signed-in session listing these flows. The person is
+// asked in place (lib/reauth.js) and the request is sent once more.
+const REAUTH_FLOWS = new Set(["reauthenticate", "mfa_reauthenticate"]);
+// The re-authentication requests themselves are never retried through the dialog.
+const REAUTH_PATHS = new Set([
+  `${AUTH}/auth/reauthenticate`, `${AUTH}/auth/2fa/reauthenticate`, `${AUTH}/auth/webauthn/reauthenticate`,
+]);
+
+/** The flows that would satisfy a "please re-authenticate" answer, or null for any other answer. */
+export function reauthenticationFlows(status, body) {
+  if (status !== 401) return null;
+  const flows = (body?.data?.flows || []).filter((flow) => REAUTH_FLOWS.has(flow.id));
+  if (flows.length && body?.meta?.is_authenticated !== false) return flows;
+  // An API view may name the need only by its error code.
+  const named = (body?.errors || []).some((e) => e.code === "reauthentication_required");
+  return named ? [{ id: "reauthenticate" }] : null;
+}
+
+/** `send`, asking for the password in place once if the server wants it again. */
+async function exchange(method, url, options = {}) {
+  const first = await send(method, url, options);
+  const flows = REAUTH_PATHS.has(url) ? null : reauthenticationFlows(first.status, first.body);
+  if (!flows) return first;
+  // Loaded only when needed: most pages never ask.
+  const { reauthenticate } = await import("./reauth.js");
+  await reauthenticate(flows);
+  return send(method, url, options);
+}
+
+/** The raw allauth exchange the re-authentication dialog uses: {status, body}. */
+export function authExchange(method, path, body) {
+  return send(method, `${AUTH}/${path}`, { body });
+}
+
 /** A REST API call: resolves to the JSON body (null for 204), throws ApiError otherwise. */
 async function call(method, path, body, headers) {
-  const { status, body: data } = await send(method, `${API}/${path}`, { body, headers });
+  const { status, body: data } = await exchange(method, `${API}/${path}`, { body, headers });
   if (status >= 200 && status < 300) return data;
   throw failure(status, data);
 }
@@ -98,7 +134,7 @@ export const api = {
     const rows = [];
     let url = `${API}/${path}${path.includes("?") ? "&" : "?"}page_size=100`;
     while (url && rows.length < limit) {
-      const { status, body } = await send("GET", url);
+      const { status, body } = await exchange("GET", url);
       if (status !== 200) throw failure(status, body);
       rows.push(...body.results);
       const oldest = body.results.at(-1);
@@ -122,9 +158,11 @@ export const api = {
 /**
  * allauth answers 200 when signed in and 401 with the pending `flows` when not;
  * both are normal outcomes, so they resolve. Other statuses throw ApiError.
+ * A "please re-authenticate" 401 opens the password dialog first and retries
+ * once; cancelling it rejects with a calm ApiError (code `reauthentication_cancelled`).
  */
 async function authCall(method, path, { body, headers } = {}) {
-  const { status, body: data } = await send(method, `${AUTH}/${path}`, { body, headers });
+  const { status, body: data } = await exchange(method, `${AUTH}/${path}`, { body, headers });
   if (status === 200 || status === 401) {
     const flows = data?.data?.flows || [];
     return {
