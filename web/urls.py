@@ -11,6 +11,7 @@ urlpatterns = [
     path("account/signup", views.signup_alias, name="account-signup"),
     path("account/verify-email", views.verify_email, name="verify-email-code"),
     path("account/verify-email/<str:key>", views.verify_email, name="verify-email"),
+    path("account/totp-qr.svg", views.totp_qr, name="totp-qr"),
     path("account/password/reset", views.password_reset, name="password-reset"),
     path(
         "account/password/reset/key/<str:key>",
@@ -19,7 +20,9 @@ urlpatterns = [
     ),
     path("today", views.today, name="today"),
     path("invite", views.invitations, name="invitations"),
-    path("invite/<str:token>", views.invite, name="invite"),
+    path("invitation", views.invitation, name="invitation"),
+    # Old links carried the token in the path; they are only retired now.
+    path("invite/<str:token>", views.invite_retired, name="invite-retired"),
     path("mine", views.mine, name="mine"),
     path("partner", views.partner, name="partner"),
     path("checkin", views.checkin, name="checkin"),
