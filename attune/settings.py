@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.sessions.SessionTouchMiddleware",
     "attune.middleware.ApiResponseMiddleware",
 ]
 
@@ -128,7 +129,8 @@ APPEND_SLASH = False
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Our wording of the emails django-allauth sends (attune/templates/account/).
+        "DIRS": [BASE_DIR / "attune" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -232,9 +234,10 @@ MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "attune"
 # WebAuthn needs https, except on a local run served over plain http.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", DEBUG)
-# Signed-in devices: allauth lists them; attune/sessions.py notes when each was
-# last used (at most every few minutes, not on every request).
-USERSESSIONS_TRACK_ACTIVITY = False
+# Signed-in devices: allauth lists them with when each was last used. Its own
+# middleware would write that on every request; accounts/sessions.py writes it
+# at most every few minutes instead, so allauth's middleware is not installed.
+USERSESSIONS_TRACK_ACTIVITY = True
 # allauth's own OpenAPI specification, at /_allauth/openapi.json (and .yaml).
 HEADLESS_SERVE_SPECIFICATION = True
 # Its HTML page loads Redoc from a CDN, which our Content-Security-Policy blocks.
@@ -266,7 +269,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["attune.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "attune.api.pagination.CursorPage",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "attune.api.errors.exception_handler",
@@ -277,6 +280,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "invitations": env_str("RATE_LIMIT_INVITATIONS", "20/hour"),
         "invitation_accept": env_str("RATE_LIMIT_INVITATION_ACCEPT", "20/hour"),
+        "invitation_preview": env_str("RATE_LIMIT_INVITATION_PREVIEW", "60/hour"),
         "questions": env_str("RATE_LIMIT_QUESTIONS", "60/hour"),
         "responses": env_str("RATE_LIMIT_RESPONSES", "60/hour"),
     },
@@ -381,6 +385,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+# A session ends after this long unused (accounts/sessions.py renews it while used).
+SESSION_COOKIE_AGE = int(timedelta(days=env_int("SESSION_IDLE_DAYS", 60)).total_seconds())
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts.sessions import ReauthenticatedSessionsView
 from attune.health import healthz
 
 api_v1 = [
@@ -14,6 +15,14 @@ api_v1 = [
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Ending sessions needs a recent re-authentication; ahead of allauth's own route.
+    *[
+        path(
+            f"_allauth/{client}/v1/auth/sessions",
+            ReauthenticatedSessionsView.as_api_view(client=client),
+        )
+        for client in ("app", "browser")
+    ],
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -6,6 +6,8 @@ from allauth.headless.internal.sessionkit import lookup_session
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.request import Request
 
+from accounts.sessions import session_touch
+
 
 class SessionTokenAuthentication(XSessionTokenAuthentication):
     """allauth's app-client token, answering 401 (not 403) when it is missing or bad.
@@ -18,6 +20,9 @@ class SessionTokenAuthentication(XSessionTokenAuthentication):
     it: two queries on every API request. Loading alone tells the same, since a
     missing or expired session comes back without its key; allauth's own
     `lookup_session` does exactly that.
+
+    A token in use keeps its session alive (accounts.sessions), so an app stays
+    signed in while it is used and ends `SESSION_COOKIE_AGE` after its last use.
     """
 
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
@@ -28,7 +33,11 @@ class SessionTokenAuthentication(XSessionTokenAuthentication):
         if session is None:
             return None
         user = get_session_user(session)
-        return None if user is None else (user, session)
+        if user is None:
+            return None
+        if session_touch(session=session):
+            session.save()
+        return (user, session)
 
     def authenticate_header(self, request: Request) -> str:
         return 'X-Session-Token realm="api"'
