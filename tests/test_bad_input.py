@@ -43,3 +43,30 @@ def test_it_still_follows_a_cursor_it_made(alice_api) -> None:
     second = alice_api.get(first["next"])
     assert second.status_code == 200
     assert [item["title"] for item in second.json()["results"]] == ["t0"]
+
+
+BODY_PATHS = ["/api/v1/triggers", "/_allauth/app/v1/auth/login"]
+
+
+@pytest.mark.parametrize("path", BODY_PATHS)
+def test_it_answers_a_body_over_the_upload_limit_with_413(alice_api, settings, path) -> None:
+    body = '{"title": "' + "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE + '"}'
+    response = alice_api.generic("POST", path, body, content_type="application/json")
+    result = assert_error_shape(response, 413)
+    assert result["errors"][0]["code"] == "too_large"
+
+
+@pytest.mark.parametrize("path", BODY_PATHS)
+@pytest.mark.parametrize("opening", ["[", '{"a":'])
+def test_it_answers_json_nested_too_deeply_with_400(alice_api, path, opening) -> None:
+    closing = "]" if opening == "[" else "}"
+    body = opening * 100_000 + "1" + closing * 100_000
+    response = alice_api.generic("POST", path, body, content_type="application/json")
+    result = assert_error_shape(response, 400)
+    assert result["errors"][0]["code"] == "parse_error"
+
+
+def test_it_still_reads_json_nested_a_little(alice_api) -> None:
+    response = alice_api.post("/api/v1/triggers", {"title": [[[["deep"]]]]}, format="json")
+    result = assert_error_shape(response, 400)
+    assert result["errors"][0]["param"] == "title"

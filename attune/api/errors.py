@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from allauth.core.exceptions import ImmediateHttpResponse, RateLimited, ReauthenticationRequired
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
@@ -27,6 +28,8 @@ STATUS_CODES = {
     405: "method_not_allowed",
     406: "not_acceptable",
     409: "conflict",
+    410: "gone",
+    413: "too_large",
     415: "unsupported_media_type",
     429: "throttled",
     500: "server_error",
@@ -77,7 +80,14 @@ def flatten_detail(detail: Any, param: str | None = None) -> list[dict[str, str]
     return [error_item(str(code), str(detail), param)]
 
 
-def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+# allauth answers by raising these; attune.middleware gives each allauth's answer.
+ALLAUTH_ANSWERS = (ImmediateHttpResponse, RateLimited, ReauthenticationRequired)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, ALLAUTH_ANSWERS):
+        set_rollback()
+        return None  # DRF raises it on, to the middleware
     if isinstance(exc, DomainError):
         set_rollback()
         return Response(
