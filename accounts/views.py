@@ -23,7 +23,7 @@ from accounts.serializers import (
     PartnershipUpdateSerializer,
     PasswordSerializer,
 )
-from attune.api.throttling import WriteRateThrottle
+from attune.api.throttling import PasswordCheckThrottle, WriteRateThrottle
 from attune.api.views import caller
 from attune.errors import NotFound
 
@@ -35,6 +35,9 @@ def _validated(serializer_class: type[serializers.Serializer], request: Request)
 
 
 class MeView(APIView):
+    # DELETE checks a password: a few guesses a minute, refused before hashing.
+    throttle_classes = [PasswordCheckThrottle]
+
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
         return Response(MeSerializer(caller(request)).data)

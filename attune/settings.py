@@ -283,6 +283,7 @@ REST_FRAMEWORK = {
         "invitation_preview": env_str("RATE_LIMIT_INVITATION_PREVIEW", "60/hour"),
         "questions": env_str("RATE_LIMIT_QUESTIONS", "60/hour"),
         "responses": env_str("RATE_LIMIT_RESPONSES", "60/hour"),
+        "password_check": "5/min",  # as allauth's change_password: 5/m/user
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -1,6 +1,9 @@
+import time
+
 import pytest
 
 from accounts.models import ConsentEvent, Invitation, Membership, Partnership, User
+from attune.api.throttling import PasswordCheckThrottle
 from tests.factories import PASSWORD, InvitationFactory
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +116,33 @@ def test_it_erases_the_account_and_everything_it_owns(alice, bob, alice_api, bob
     # Once both are gone, so is the partnership.
     assert bob_api.delete("/api/v1/me", {"password": PASSWORD}, format="json").status_code == 204
     assert not Partnership.objects.exists()
+
+
+def test_it_stops_guessing_the_password_after_five_tries(alice, alice_api, monkeypatch) -> None:
+    for _ in range(5):
+        response = alice_api.delete("/api/v1/me", {"password": "guess"}, format="json")
+        assert response.status_code == 400, response.content
+
+    # The sixth is refused before any password is checked: even the right one.
+    response = alice_api.delete("/api/v1/me", {"password": PASSWORD}, format="json")
+    assert response.status_code == 429, response.content
+    body = response.json()
+    assert body["status"] == 429 and body["errors"][0]["code"] == "throttled"
+    assert User.objects.filter(pk=alice.pk).exists()
+    # Reading and editing the profile are not held back.
+    assert alice_api.get("/api/v1/me").status_code == 200
+    assert alice_api.patch("/api/v1/me", {"display_name": "A"}, format="json").status_code == 200
+
+    # A minute later the right password works again.
+    later = time.time() + 61
+    monkeypatch.setattr(PasswordCheckThrottle, "timer", staticmethod(lambda: later))
+    response = alice_api.delete("/api/v1/me", {"password": PASSWORD}, format="json")
+    assert response.status_code == 204, response.content
+    assert not User.objects.filter(pk=alice.pk).exists()
+
+
+def test_it_counts_guesses_per_person(alice, bob, alice_api, bob_api) -> None:
+    for _ in range(6):
+        alice_api.delete("/api/v1/me", {"password": "guess"}, format="json")
+    response = bob_api.delete("/api/v1/me", {"password": "guess"}, format="json")
+    assert response.status_code == 400
