@@ -9,11 +9,13 @@ from accounts.models import Invitation, User
 
 def send_invitation(*, invitation: Invitation, url: str) -> None:
     context = {
-        "inviter_name": invitation.inviter.public_name,
+        # Checked as a name when saved; an older unchecked one reads "Someone".
+        "inviter_name": invitation.inviter.name_for_invitee,
         "url": url,
         "expires_at": invitation.expires_at,
     }
-    subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+    # No free text in the subject: it is what a stranger's mail client shows first.
+    subject = render_to_string("accounts/email/invitation_subject.txt").strip()
     body = render_to_string("accounts/email/invitation_body.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
 

@@ -1,4 +1,4 @@
-from attune.errors import Conflict, Invalid
+from attune.errors import Conflict, DomainError, Invalid
 
 
 class InvalidInvitation(Invalid):
@@ -24,3 +24,13 @@ class WrongPassword(Invalid):
 class NoPartner(Conflict):
     code = "no_partner"
     message = "You have no partner to share with right now."
+
+
+class TooManyInvitationEmails(DomainError):
+    status = 429
+    code = "throttled"
+    message = (
+        "This address has had as many invitation emails as we send in a day. "
+        "You can still make a link without an email and pass it on yourself, "
+        "or try again tomorrow."
+    )

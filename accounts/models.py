@@ -1,13 +1,66 @@
 from __future__ import annotations
 
+import re
+import unicodedata
 import uuid
 from datetime import datetime
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone as dj_timezone
+
+# Characters nobody types in a name but an attacker uses to disguise one: line
+# breaks and tabs (Cc), zero-width and bidirectional controls (Cf), line and
+# paragraph separators, and code points with no meaning (private, surrogate,
+# unassigned).
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"})
+_ZERO_WIDTH_JOINER = "\u200d"
+# Anything a mail client may turn into a link: a scheme, an address, or a
+# dotted name ending like a domain (also with the full-width dots of some scripts).
+_LINK_LIKE = re.compile(
+    r"://|@|www[.\u3002\uff0e\uff61]|[^\s.][.\u3002\uff0e\uff61](?:[^\W\d_]{2,}|xn--)"
+)
+NEUTRAL_NAME = "Someone"
+
+
+def _joins_emoji(value: str, index: int) -> bool:
+    """The zero-width joiner inside an emoji sequence (👩‍❤️‍👨) is part of the emoji."""
+    if index == 0 or index == len(value) - 1:
+        return False
+    return all(
+        unicodedata.category(ch) == "So" or ch == "\ufe0f"
+        for ch in (value[index - 1], value[index + 1])
+    )
+
+
+def validate_display_name(value: str) -> None:
+    """A display name is shown to a partner and put in invitation emails: a name only."""
+    for index, ch in enumerate(value):
+        if unicodedata.category(ch) in _HIDDEN_CATEGORIES and not (
+            ch == _ZERO_WIDTH_JOINER and _joins_emoji(value, index)
+        ):
+            raise ValidationError(
+                "A name can't hold line breaks, tabs or invisible characters. "
+                "Just the name you'd like your partner to see is perfect.",
+                code="invalid_display_name",
+            )
+    if _LINK_LIKE.search(value):
+        raise ValidationError(
+            "A name can't look like a web or email address. "
+            "Just the name you'd like your partner to see is perfect.",
+            code="invalid_display_name",
+        )
+
+
+def is_valid_display_name(value: str) -> bool:
+    try:
+        validate_display_name(value)
+    except ValidationError:
+        return False
+    return True
 
 
 class UserManager(BaseUserManager["User"]):
@@ -31,7 +84,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField(unique=True)
-    display_name = models.CharField(max_length=80, blank=True)
+    display_name = models.CharField(max_length=80, blank=True, validators=[validate_display_name])
     timezone = models.CharField(max_length=64, default="UTC")
     quiet_hours_start = models.TimeField(null=True, blank=True)
     quiet_hours_end = models.TimeField(null=True, blank=True)
@@ -64,11 +117,25 @@ class User(AbstractBaseUser, PermissionsMixin):
         """What a partner or an invitee sees: the display name, else the email's local part."""
         return self.display_name or self.email.split("@", 1)[0]
 
+    @property
+    def name_for_invitee(self) -> str:
+        """What someone holding an invitation link (or its email) sees of the inviter.
+
+        Never a part of the email address, and never a name saved before names
+        were checked that would fail the check now: then a neutral word.
+        """
+        if self.display_name and is_valid_display_name(self.display_name):
+            return self.display_name
+        return NEUTRAL_NAME
+
 
 class Invitation(models.Model):
     """A single-use link that pairs whoever accepts it with the inviter.
 
-    Only a hash of the token is stored; the token itself is shown once.
+    Only a hash of the token is stored; the token itself is shown once. For an
+    invitation sent by email, the token also waits here, encrypted and bound to
+    the row (`token_sealed`), until the email has gone: the task's message
+    carries only the invitation's id. It is wiped once sent, used or withdrawn.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -83,6 +150,7 @@ class Invitation(models.Model):
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    token_sealed = models.TextField(blank=True, default="")
 
     class Meta:
         indexes = [models.Index(fields=["inviter", "-created_at"])]
@@ -98,6 +166,20 @@ class Invitation(models.Model):
         if self.expires_at <= now:
             return "expired"
         return "pending"
+
+
+class InvitedAddress(models.Model):
+    """One invitation email asked for an address: the daily limit per recipient
+    counts these. The address is kept only as a keyed hash, and for a day."""
+
+    address_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=dj_timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["address_hash", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"invited address at {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class Partnership(models.Model):

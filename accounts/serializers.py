@@ -8,7 +8,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import ConsentEvent, Invitation, Membership, User
+from accounts.models import ConsentEvent, Invitation, Membership, User, validate_display_name
 from attune.api.fields import InputSerializer, StrictBooleanField, StrictCharField
 
 
@@ -53,7 +53,9 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class MeUpdateSerializer(InputSerializer):
-    display_name = StrictCharField(max_length=80, allow_blank=True, required=False)
+    display_name = StrictCharField(
+        max_length=80, allow_blank=True, required=False, validators=[validate_display_name]
+    )
     timezone = StrictCharField(max_length=64, required=False, validators=[validate_timezone_name])
     quiet_hours = QuietHoursSerializer(allow_null=True, required=False)
 
@@ -95,6 +97,21 @@ class InvitationCreateSerializer(InputSerializer):
 
 class InvitationAcceptSerializer(InputSerializer):
     token = StrictCharField(max_length=200)
+
+
+class InvitationPreviewInputSerializer(InputSerializer):
+    token = StrictCharField(max_length=200)
+
+
+class InviterSerializer(serializers.Serializer):
+    display_name = serializers.CharField(source="name_for_invitee")
+
+
+class InvitationPreviewSerializer(serializers.Serializer):
+    """What the holder of a link may learn before accepting: who, and until when."""
+
+    inviter = InviterSerializer()
+    expires_at = serializers.DateTimeField()
 
 
 class PartnerSerializer(serializers.Serializer):

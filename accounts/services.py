@@ -12,17 +12,25 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts import emails, hooks, selectors, tasks
-from accounts.errors import AlreadyPaired, InvalidInvitation, OwnInvitation, WrongPassword
+from accounts.errors import (
+    AlreadyPaired,
+    InvalidInvitation,
+    OwnInvitation,
+    TooManyInvitationEmails,
+    WrongPassword,
+)
 from accounts.models import (
     ConsentEvent,
     Invitation,
+    InvitedAddress,
     Membership,
     Notification,
     Partnership,
     User,
 )
 from accounts.quiet_hours import quiet_until
-from accounts.tokens import hash_token, new_token
+from accounts.tokens import hash_address, hash_token, new_token, open_token, seal_token
+from attune.crypto import DecryptionError
 from attune.errors import Conflict, NotFound
 
 _UNSET = object()
@@ -51,6 +59,15 @@ def profile_update(
     return user
 
 
+INVITATION_EMAILS_PER_ADDRESS_PER_DAY = 3
+
+
+def invitation_url(token: str) -> str:
+    """The token rides in the fragment, which browsers never send to any server:
+    it stays out of access logs, Referer headers and `?next=`. The page POSTs it."""
+    return f"{settings.SITE_URL}/invitation#{token}"
+
+
 @dataclass(frozen=True)
 class NewInvitation:
     invitation: Invitation
@@ -58,7 +75,7 @@ class NewInvitation:
 
     @property
     def url(self) -> str:
-        return f"{settings.SITE_URL}/invite/{self.token}"
+        return invitation_url(self.token)
 
 
 def invitation_create(*, inviter: User, email: str = "") -> NewInvitation:
@@ -66,50 +83,76 @@ def invitation_create(*, inviter: User, email: str = "") -> NewInvitation:
         raise AlreadyPaired("You already have a partner; end that partnership first.")
     token = new_token()
     now = timezone.now()
+    email = email.strip().lower()
     with transaction.atomic():
-        invitation = Invitation.objects.create(
+        if email:
+            _count_invited_address(email=email, now=now)
+        invitation = Invitation(
             inviter=inviter,
-            email=email.strip().lower(),
+            email=email,
             token_hash=hash_token(token),
             created_at=now,
             expires_at=now + settings.INVITATION_TTL,
         )
-        if invitation.email:
-            # The token travels with the message because only its hash is
-            # stored; the task checks it against that hash before sending.
-            transaction.on_commit(
-                lambda: tasks.send_invitation_email.delay(str(invitation.id), token)
-            )
+        if email:
+            # The email task gets only the id (broker messages are not secret);
+            # the token waits here, encrypted, until the email has gone.
+            invitation.token_sealed = seal_token(token, invitation_id=invitation.pk)
+        invitation.save(force_insert=True)
+        if email:
+            invitation_id = str(invitation.pk)
+            transaction.on_commit(lambda: tasks.send_invitation_email.delay(invitation_id))
     return NewInvitation(invitation=invitation, token=token)
 
 
-def invitation_email_send(*, invitation_id: str, token: str) -> bool:
+def _count_invited_address(*, email: str, now: datetime) -> None:
+    """At most a few invitation emails a day to one address, whoever asks:
+    nobody's inbox becomes a target for a stranger's messages."""
+    day_ago = now - timedelta(days=1)
+    InvitedAddress.objects.filter(created_at__lt=day_ago).delete()
+    address_hash = hash_address(email)
+    recent = InvitedAddress.objects.filter(address_hash=address_hash, created_at__gte=day_ago)
+    if recent.count() >= INVITATION_EMAILS_PER_ADDRESS_PER_DAY:
+        raise TooManyInvitationEmails(param="email")
+    InvitedAddress.objects.create(address_hash=address_hash, created_at=now)
+
+
+def invitation_email_send(*, invitation_id: str) -> bool:
     """Send the invitation email once. False when there is nothing (more) to send.
 
     The conditional UPDATE is the claim: a redelivered task finds `emailed_at`
-    set and stops. A failed send releases the claim so a retry can take it.
+    set and stops. A failed send releases the claim so a retry can take it; a
+    sent one wipes the sealed token, which nothing needs any more.
     """
     now = timezone.now()
     claimed = (
         Invitation.objects.filter(
             pk=invitation_id,
-            token_hash=hash_token(token),
             emailed_at__isnull=True,
             accepted_at__isnull=True,
             withdrawn_at__isnull=True,
             expires_at__gt=now,
         )
         .exclude(email="")
+        .exclude(token_sealed="")
         .update(emailed_at=now)
     )
     if not claimed:
         return False
     invitation = Invitation.objects.select_related("inviter").get(pk=invitation_id)
     try:
-        emails.send_invitation(invitation=invitation, url=NewInvitation(invitation, token).url)
+        token = open_token(invitation.token_sealed, invitation_id=invitation.pk)
+    except DecryptionError:
+        # Its key was dropped: this token can never be sent. The inviter still
+        # has the link and sees no email went ("emailed" stays empty).
+        Invitation.objects.filter(pk=invitation_id).update(emailed_at=None, token_sealed="")
+        return False
+    try:
+        emails.send_invitation(invitation=invitation, url=invitation_url(token))
     except Exception:
         Invitation.objects.filter(pk=invitation_id).update(emailed_at=None)
         raise
+    Invitation.objects.filter(pk=invitation_id).update(token_sealed="")
     return True
 
 
@@ -117,7 +160,7 @@ def invitation_withdraw(*, invitation_id: str, by: User) -> None:
     """Idempotent; an invitation that was already accepted cannot be taken back."""
     withdrawn = Invitation.objects.filter(
         pk=invitation_id, inviter=by, accepted_at__isnull=True, withdrawn_at__isnull=True
-    ).update(withdrawn_at=timezone.now())
+    ).update(withdrawn_at=timezone.now(), token_sealed="")
     if withdrawn:
         return
     invitation = Invitation.objects.filter(pk=invitation_id, inviter=by).first()
@@ -125,6 +168,14 @@ def invitation_withdraw(*, invitation_id: str, by: User) -> None:
         raise NotFound()
     if invitation.accepted_at:
         raise Conflict("This invitation was already accepted.", code="invitation_accepted")
+
+
+def invitation_withdraw_exposed(*, token: str) -> None:
+    """A token that arrived in a URL path (a link from before links kept it in
+    the fragment) now sits in access logs: the invitation can no longer be trusted."""
+    Invitation.objects.filter(
+        token_hash=hash_token(token), accepted_at__isnull=True, withdrawn_at__isnull=True
+    ).update(withdrawn_at=timezone.now(), token_sealed="")
 
 
 def invitation_accept(*, token: str, user: User) -> Partnership:
@@ -159,7 +210,7 @@ def _accept(*, token: str, user: User) -> Partnership:
         accepted_at__isnull=True,
         withdrawn_at__isnull=True,
         expires_at__gt=now,
-    ).update(accepted_at=now, accepted_by=user)
+    ).update(accepted_at=now, accepted_by=user, token_sealed="")
     if claimed != 1:
         raise InvalidInvitation()
     if Membership.objects.filter(user_id__in=pair, ended_at__isnull=True).exists():
@@ -179,7 +230,7 @@ def _accept(*, token: str, user: User) -> Partnership:
     # once this partnership ends; nobody would expect that.
     Invitation.objects.filter(
         inviter_id__in=pair, accepted_at__isnull=True, withdrawn_at__isnull=True
-    ).update(withdrawn_at=now)
+    ).update(withdrawn_at=now, token_sealed="")
     return partnership
 
 

@@ -11,9 +11,12 @@ from accounts import services
     retry_backoff_max=1800,
     max_retries=6,
 )
-def send_invitation_email(invitation_id: str, token: str) -> None:
-    """Safe to run twice: the service claims the invitation before it sends."""
-    services.invitation_email_send(invitation_id=invitation_id, token=token)
+def send_invitation_email(invitation_id: str) -> None:
+    """Safe to run twice: the service claims the invitation before it sends.
+
+    Only the id travels through the broker; the token waits on the row, sealed.
+    """
+    services.invitation_email_send(invitation_id=invitation_id)
 
 
 @shared_task(

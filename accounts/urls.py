@@ -7,6 +7,7 @@ urlpatterns = [
     path("me/export", views.MeExportView.as_view(), name="me-export"),
     path("invitations", views.InvitationListView.as_view(), name="invitations"),
     path("invitations/accept", views.InvitationAcceptView.as_view(), name="invitation-accept"),
+    path("invitations/preview", views.InvitationPreviewView.as_view(), name="invitation-preview"),
     path(
         "invitations/<uuid:invitation_id>",
         views.InvitationDetailView.as_view(),

@@ -6,15 +6,19 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import exports, selectors, services
+from accounts.errors import InvalidInvitation
 from accounts.serializers import (
     ConsentEventSerializer,
     InvitationAcceptSerializer,
     InvitationCreateSerializer,
+    InvitationPreviewInputSerializer,
+    InvitationPreviewSerializer,
     InvitationSerializer,
     MeSerializer,
     MeUpdateSerializer,
@@ -118,6 +122,27 @@ class InvitationAcceptView(APIView):
         data = _validated(InvitationAcceptSerializer, request)
         services.invitation_accept(token=data["token"], user=caller(request))
         return _partnership_response(caller(request), status.HTTP_201_CREATED)
+
+
+class InvitationPreviewView(APIView):
+    """Who sent the link in the body, for its holder, signed in or not yet.
+
+    A POST, so that the token travels in a body and never in a URL or a log.
+    """
+
+    permission_classes = [AllowAny]
+    throttle_classes = [WriteRateThrottle]
+    throttle_scope = "invitation_preview"
+
+    @extend_schema(
+        request=InvitationPreviewInputSerializer, responses={200: InvitationPreviewSerializer}
+    )
+    def post(self, request: Request) -> Response:
+        data = _validated(InvitationPreviewInputSerializer, request)
+        invitation = selectors.invitation_pending_by_token(token=data["token"])
+        if invitation is None:
+            raise InvalidInvitation()
+        return Response(InvitationPreviewSerializer(invitation).data)
 
 
 class PartnershipView(APIView):

@@ -20,7 +20,9 @@ urlpatterns = [
     ),
     path("today", views.today, name="today"),
     path("invite", views.invitations, name="invitations"),
-    path("invite/<str:token>", views.invite, name="invite"),
+    path("invitation", views.invitation, name="invitation"),
+    # Old links carried the token in the path; they are only retired now.
+    path("invite/<str:token>", views.invite_retired, name="invite-retired"),
     path("mine", views.mine, name="mine"),
     path("partner", views.partner, name="partner"),
     path("checkin", views.checkin, name="checkin"),

@@ -21,11 +21,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
-from accounts import selectors, services
-from accounts.errors import InvalidInvitation
-from attune.errors import DomainError
+from accounts import services
 from checkins.content import FEELINGS
 from checkins.models import CheckIn
 from triggers.models import NEEDS, Boundary, Trigger
@@ -105,33 +103,20 @@ history = _page("web/history.html", nav="history")
 settings_page = _page("web/settings.html", nav="settings")
 
 
+# The invitation link, /invitation#<token>: the token stays in the fragment, which
+# no browser sends to a server, and the page's script POSTs it to the API (to
+# show who invited, then to accept). Nothing here ever sees it.
+invitation = _page("web/invite.html", access=ANYONE)
+
+
 @never_cache
-@require_http_methods(["GET", "POST"])
-def invite(request: HttpRequest, token: str) -> HttpResponse:
-    """The invitation link. GET only shows it: mail scanners follow links, so
-    accepting takes an explicit POST from a signed-in person."""
-    context: dict[str, object] = {"token": token}
-    status = 200
-    if request.method == "POST" and request.user.is_authenticated:
-        try:
-            services.invitation_accept(token=token, user=request.user)  # type: ignore[arg-type]
-            context["accepted"] = True
-        except DomainError as error:
-            context["error"] = error.message
-            status = error.status
-    else:
-        invitation = selectors.invitation_pending_by_token(token=token)
-        if invitation is None:
-            context["error"] = InvalidInvitation.message
-            status = 404
-        else:
-            context["inviter_name"] = invitation.inviter.public_name
-            context["expires_at"] = invitation.expires_at
-    response = render(request, "web/invite.html", context, status=status)
-    # The token is in the URL: no Referer ever carries the path, not even to us.
-    # ("no-referrer" would also turn the form's Origin header into "null", which
-    # Django's CSRF check rightly refuses, so accepting could never work.)
-    response["Referrer-Policy"] = "strict-origin"
+@require_GET
+def invite_retired(request: HttpRequest, token: str) -> HttpResponse:
+    """Links from before the fragment (/invite/<token>) put the token in access
+    logs, so the invitation they name is withdrawn, and nothing accepts here."""
+    services.invitation_withdraw_exposed(token=token)
+    response = render(request, "web/invite.html", {"retired": True}, status=410)
+    response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -48,11 +48,29 @@ export async function logOut() {
   window.location.assign("/login");
 }
 
-/** Go to `next` from the query string if it is a path on this site, else `fallback`. */
+/**
+ * Where `next` from the query string leads, when that is a page of this site.
+ *
+ * The URL parser decides, as the browser will when it navigates: it drops tabs
+ * and newlines, reads a backslash as `/`, and `//host` as another host. Only an address
+ * whose origin is ours is taken, as a full URL so that a path such as `//host`
+ * can never be read again as another site.
+ */
+function nextOnThisSite() {
+  const next = new URLSearchParams(window.location.search).get("next");
+  if (!next) return null;
+  let target;
+  try {
+    target = new URL(next, window.location.origin);
+  } catch {
+    return null;
+  }
+  return target.origin === window.location.origin ? target.href : null;
+}
+
+/** Go to `next` from the query string if it is a page of this site, else `fallback`. */
 export function goNext(fallback = "/today") {
-  const next = new URLSearchParams(window.location.search).get("next") || "";
-  const safe = next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\");
-  window.location.assign(safe ? next : fallback);
+  window.location.assign(nextOnThisSite() || fallback);
 }
 
 /** A message in place of a page (or part of one) that could not load. */

@@ -1,0 +1,199 @@
+"""What an invitation may carry to a stranger (issue 11, holes 5 and 8).
+
+An invitation reaches someone who may not know the inviter: its email and the
+page behind its link hold no free text an attacker could shape (no URL, no line
+break, nothing in the subject), never a part of anyone's email address, and one
+address gets only a few of them a day, whoever asks.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from accounts.models import Invitation, InvitedAddress, User
+from accounts.tasks import send_invitation_email
+from tests.factories import InvitationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = "preview-token-0123456789abcdefghijkl"
+
+
+def preview(client, token: str = TOKEN):  # type: ignore[no-untyped-def]
+    return client.post("/api/v1/invitations/preview", {"token": token}, format="json")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Alice\nBcc: victim@example.org",
+        "Alice\r\nSubject: urgent",
+        "Alice\tSmith",
+        "Al\u200bice",  # zero-width space
+        "Alice \u202eevil",  # right-to-left override
+        "Alice\u2028Smith",  # line separator
+        "Alice \u2066x\u2069",  # bidi isolates
+        "Your bank: evil.example",
+        "see https://evil.example",
+        "www.evil",
+        "alice@example.com",
+        "pay-here.xn--p1ai",
+        "evil\u3002com",  # an ideographic full stop, read as a dot by some clients
+    ],
+)
+def test_it_refuses_a_display_name_that_is_not_just_a_name(alice, alice_api, name) -> None:
+    response = alice_api.patch("/api/v1/me", {"display_name": name}, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == [
+        {
+            "code": "invalid_display_name",
+            "message": response.json()["errors"][0]["message"],
+            "param": "display_name",
+        }
+    ]
+    alice.refresh_from_db()
+    assert alice.display_name == "Alice"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Zoë",
+        "Anne-Marie O'Neil",
+        "J. R. R. Tolkien",
+        "李小龙",
+        "Nour 🌙",
+        "👩\u200d❤️\u200d👨 us",
+        "",
+    ],
+)
+def test_it_keeps_accepting_ordinary_names(alice, alice_api, name) -> None:
+    response = alice_api.patch("/api/v1/me", {"display_name": name}, format="json")
+    assert response.status_code == 200, response.content
+    alice.refresh_from_db()
+    assert alice.display_name == name
+
+
+def test_it_keeps_free_text_out_of_the_subject_and_survives_an_old_hostile_name(
+    alice, alice_api
+) -> None:
+    # Saved before names were checked: a line break once broke the task (and
+    # logged the name); the email now goes, with a neutral word for the name.
+    User.objects.filter(pk=alice.pk).update(display_name="Alice\nBcc: x@evil.example")
+    created = alice_api.post(
+        "/api/v1/invitations", {"email": "friend@example.com"}, format="json"
+    ).json()
+
+    send_invitation_email.apply(args=(created["id"],)).get()
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.subject == "An invitation to attune"
+    assert "Someone would like to use attune together with you" in message.body
+    assert "evil" not in message.body and "Bcc" not in message.body
+    assert message.bcc == [] and message.to == ["friend@example.com"]
+
+
+def test_it_names_an_inviter_without_a_display_name_neutrally(login) -> None:
+    inviter = UserFactory.create(email="j.doe.1984@example.com", display_name="")
+    created = (
+        login(inviter)
+        .post("/api/v1/invitations", {"email": "friend@example.com"}, format="json")
+        .json()
+    )
+    send_invitation_email.apply(args=(created["id"],)).get()
+    body = mail.outbox[0].body
+    assert "Someone would like to use attune together with you" in body
+    assert "j.doe" not in body and "1984" not in body
+
+
+def test_it_shows_the_link_holder_who_invited_even_before_signing_in(alice, anon) -> None:
+    invitation = InvitationFactory.create(inviter=alice, token=TOKEN)
+    response = preview(anon)
+    assert response.status_code == 200, response.content
+    assert response.json() == {
+        "inviter": {"display_name": "Alice"},
+        "expires_at": invitation.expires_at.isoformat().replace("+00:00", "Z"),
+    }
+    # Looking changes nothing.
+    assert Invitation.objects.get().status_at(timezone.now()) == "pending"
+
+
+def test_it_never_shows_a_part_of_the_inviters_email_to_a_link_holder(anon) -> None:
+    inviter = UserFactory.create(email="j.doe.1984@example.com", display_name="")
+    InvitationFactory.create(inviter=inviter, token=TOKEN)
+    assert preview(anon).json()["inviter"] == {"display_name": "Someone"}
+    User.objects.filter(pk=inviter.pk).update(display_name="Call +1 555 at evil.example")
+    assert preview(anon).json()["inviter"] == {"display_name": "Someone"}
+
+
+@pytest.mark.parametrize("state", ["unknown", "expired", "withdrawn", "accepted"])
+def test_it_tells_a_link_holder_plainly_when_the_link_is_no_good(alice, carol, anon, state) -> None:
+    fields = {
+        "expired": {"expires_at": timezone.now() - timedelta(seconds=1)},
+        "withdrawn": {"withdrawn_at": timezone.now()},
+        "accepted": {"accepted_at": timezone.now(), "accepted_by": carol},
+    }.get(state, {})
+    InvitationFactory.create(
+        inviter=alice, token="other-token" if state == "unknown" else TOKEN, **fields
+    )
+    response = preview(anon)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "invalid_invitation"
+    assert "Alice" not in response.content.decode()
+
+
+def test_it_limits_how_often_anyone_can_be_looked_up_by_link(alice, anon, settings) -> None:
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "invitation_preview": "3/hour",
+        },
+    }
+    InvitationFactory.create(inviter=alice, token=TOKEN)
+    statuses = [preview(anon, f"guess-{n}").status_code for n in range(3)]
+    assert statuses == [400, 400, 400]
+    response = preview(anon)
+    assert response.status_code == 429
+    assert response.json()["errors"][0]["code"] == "throttled"
+
+
+def test_it_sends_one_address_only_three_invitations_a_day(login) -> None:
+    inviters = [login(UserFactory.create()) for _ in range(4)]
+    statuses = [
+        client.post("/api/v1/invitations", {"email": "Target@Example.org"}, format="json")
+        for client in inviters
+    ]
+    assert [r.status_code for r in statuses] == [201, 201, 201, 429]
+    assert statuses[3].json() == {
+        "status": 429,
+        "errors": [
+            {
+                "code": "throttled",
+                "message": statuses[3].json()["errors"][0]["message"],
+                "param": "email",
+            }
+        ],
+    }
+    assert Invitation.objects.count() == 3
+    # The count keeps no address, only a keyed hash of it.
+    stored = list(InvitedAddress.objects.values_list("address_hash", flat=True))
+    assert len(stored) == 3 and all("target" not in value.lower() for value in stored)
+    # Another address, or a link with no email, is still fine.
+    assert (
+        inviters[3].post("/api/v1/invitations", {"email": "other@example.org"}).status_code == 201
+    )
+    assert inviters[3].post("/api/v1/invitations", {}).status_code == 201
+
+
+def test_it_counts_the_day_from_each_invitation(alice_api) -> None:
+    for _ in range(3):
+        alice_api.post("/api/v1/invitations", {"email": "friend@example.com"}, format="json")
+    InvitedAddress.objects.update(created_at=timezone.now() - timedelta(days=1, seconds=1))
+    response = alice_api.post("/api/v1/invitations", {"email": "friend@example.com"}, format="json")
+    assert response.status_code == 201
+    # Counts older than a day are forgotten.
+    assert InvitedAddress.objects.count() == 1
