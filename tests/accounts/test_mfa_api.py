@@ -37,9 +37,9 @@ def totp_code(secret: str, *, at: float | None = None) -> str:
     return f"{value % 1_000_000:06d}"
 
 
-def fresh_code(secret: str) -> str:
-    """A code with a few seconds of life left (a code is good for its 30 s only)."""
-    if time.time() % 30 > 26:
+def fresh_code(secret: str, *, margin: float = 4) -> str:
+    """A code with at least `margin` seconds of life left (each is good for its 30 s only)."""
+    if 30 - time.time() % 30 < margin:
         time.sleep(30 - time.time() % 30 + 0.1)
     return totp_code(secret)
 

@@ -1,10 +1,16 @@
-// Settings: profile and quiet hours, check-in reminders, the partnership
-// (pause sharing, end it), the consent log, export and account deletion.
+// Settings: profile and quiet hours, signing in and staying safe (email,
+// password, two-step sign-in, passkeys, signed-in devices), check-in
+// reminders, the partnership (pause sharing, end it), the consent log, export
+// and account deletion.
 
 import { api } from "../lib/api.js";
+import { setupDevices } from "../lib/devices.js";
 import { $, announce, fill, formatDate, formatDateTimeIn, h, time } from "../lib/dom.js";
+import { setupEmailAndPassword } from "../lib/emails.js";
 import { checkedValues, onSubmit, value } from "../lib/forms.js";
 import { flashNext, me, partnership, problem, refreshPartnership, startPage } from "../lib/layout.js";
+import { setupPasskeys } from "../lib/passkeys.js";
+import { setupTwoStep } from "../lib/twostep.js";
 import { WEEKDAYS, consentEvent } from "../lib/words.js";
 
 const MAX_TIMES = 4;
@@ -188,5 +194,13 @@ startPage(async () => {
   setupSchedule(schedule);
   renderPartnership(pair);
   setupDelete();
-  await loadConsentLog().catch((error) => fill($("#consent-log"), problem(error)));
+  // Each part shows its own trouble and the rest of the page still works.
+  const part = (selector, setup) => setup().catch((error) => fill($(selector), problem(error)));
+  await Promise.all([
+    part("#emails", () => setupEmailAndPassword(profile)),
+    part("#two-step", setupTwoStep),
+    part("#passkeys", setupPasskeys),
+    part("#devices", setupDevices),
+    loadConsentLog().catch((error) => fill($("#consent-log"), problem(error))),
+  ]);
 });

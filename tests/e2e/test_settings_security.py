@@ -1,0 +1,182 @@
+"""Settings' safety parts in Chromium: an authenticator app set up from the page
+(the test reads the key from the page and computes the code, as a phone
+would), a passkey made and removed with Chromium's virtual authenticator, and
+the list of signed-in devices ending another browser's session.
+
+Every change asks for the password again first, in the page's own dialog.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from playwright.sync_api import BrowserContext, Page, expect
+
+from accounts.models import User
+from tests.accounts.test_mfa_api import fresh_code
+from tests.e2e.browser import SCREENSHOTS, WIDTHS, NewContext, open_page
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def alice(db: Any) -> User:
+    alice = UserFactory.create(email="alice@example.com", display_name="Alice")
+    EmailAddress.objects.create(user=alice, email=alice.email, verified=True, primary=True)
+    return alice
+
+
+# Signing in from the page, the way its script does (the login page itself is
+# tested elsewhere): allauth's browser client, the session cookie and CSRF.
+SIGN_IN = """async ([email, password]) => {
+  await fetch("/_allauth/browser/v1/config");
+  const token = document.cookie.match(/csrftoken=([^;]+)/)[1];
+  const response = await fetch("/_allauth/browser/v1/auth/login", {
+    method: "POST",
+    headers: {"Content-Type": "application/json", "X-CSRFToken": token},
+    body: JSON.stringify({email, password}),
+  });
+  return response.status;
+}"""
+
+
+def signed_in(new_context: NewContext, base: str, user: User) -> tuple[BrowserContext, Page]:
+    context = new_context()
+    page = context.new_page()
+    open_page(page, f"{base}/login")
+    assert page.evaluate(SIGN_IN, [user.email, PASSWORD]) == 200
+    return context, page
+
+
+def confirm_password(page: Page) -> None:
+    """The page's "Please confirm it's you" dialog, answered with the password."""
+    dialog = page.get_by_role("dialog", name="Please confirm it's you")
+    expect(dialog).to_be_visible()
+    dialog.get_by_label("Your password").fill(PASSWORD)
+    dialog.get_by_role("button", name="Confirm").click()
+    expect(dialog).to_have_count(0)
+
+
+def shoot_light_and_dark(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 800})
+            page.screenshot(path=SCREENSHOTS / f"{name}-{scheme}-{width}.png", full_page=True)
+    page.emulate_media(color_scheme="light")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_it_sets_up_an_authenticator_app_and_shows_the_recovery_codes_once(
+    new_context: NewContext, base_url: str, alice: User
+) -> None:
+    _, page = signed_in(new_context, base_url, alice)
+    open_page(page, f"{base_url}/settings")
+    section = page.get_by_role("region", name="Two-step sign-in")
+    section.get_by_role("button", name="Set up an authenticator app").click()
+
+    qr = section.get_by_role("img", name=re.compile("QR code for your authenticator app"))
+    expect(qr).to_be_visible()
+    page.wait_for_function("() => document.querySelector('img.qr').naturalWidth > 0")
+    secret = section.locator("#totp-secret").inner_text().replace(" ", "")
+    assert re.fullmatch(r"[A-Z2-7]{32}", secret), secret
+    shoot_light_and_dark(page, "settings-totp-setup")
+
+    section.get_by_label("Code from your app").fill(fresh_code(secret, margin=15))
+    section.get_by_role("button", name="Turn on two-step sign-in").click()
+    confirm_password(page)
+
+    codes = section.get_by_role("list", name="Your recovery codes").get_by_role("listitem")
+    expect(codes).to_have_count(10)
+    expect(section.get_by_role("link", name="Download them")).to_be_visible()
+    expect(section.get_by_text("Two-step sign-in is on. After your password")).to_be_visible()
+    assert Authenticator.objects.filter(user=alice, type="totp").exists()
+    shoot_light_and_dark(page, "settings-recovery-codes")
+
+    section.get_by_role("button", name="I have kept them safe").click()
+    expect(codes).to_have_count(0)
+    expect(section.get_by_text("You have 10 of 10 recovery codes left.")).to_be_visible()
+    # The QR code of a finished setup is gone from the server too.
+    assert page.request.get(f"{base_url}/account/totp-qr.svg").status == 404
+
+
+def test_it_adds_a_passkey_with_a_virtual_authenticator_and_removes_it(
+    new_context: NewContext, base_url: str, alice: User, settings: Any
+) -> None:
+    # The live server speaks plain http on localhost, which WebAuthn accepts
+    # from the browser; allauth must accept that origin too.
+    settings.MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
+    context, page = signed_in(new_context, base_url, alice)
+    cdp = context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+            }
+        },
+    )
+    open_page(page, f"{base_url}/settings")
+    section = page.get_by_role("region", name="Passkeys")
+    expect(section.get_by_text("No passkeys yet.")).to_be_visible()
+
+    section.get_by_label("A name for the new passkey").fill("My laptop")
+    section.get_by_role("button", name="Add a passkey").click()
+    confirm_password(page)
+    expect(section.get_by_role("listitem").filter(has_text="My laptop")).to_be_visible()
+    passkey = Authenticator.objects.get(user=alice, type="webauthn")
+    assert passkey.wrap().name == "My laptop"
+    assert passkey.wrap().is_passwordless is True
+    # The first authenticator brings recovery codes, shown once.
+    expect(
+        page.get_by_role("list", name="Your recovery codes").get_by_role("listitem")
+    ).to_have_count(10)
+    page.get_by_role("button", name="I have kept them safe").click()
+    shoot_light_and_dark(page, "settings-passkeys")
+
+    section.get_by_role("button", name="Rename My laptop").click()
+    section.get_by_label("New name").fill("Work laptop")
+    section.get_by_role("button", name="Save the name").click()
+    expect(section.get_by_role("listitem").filter(has_text="Work laptop")).to_be_visible()
+
+    section.get_by_role("button", name="Remove Work laptop").click()
+    expect(section.get_by_text("No passkeys yet.")).to_be_visible()
+    assert not Authenticator.objects.filter(user=alice, type="webauthn").exists()
+
+
+def test_it_lists_both_signed_in_browsers_and_signs_out_the_other(
+    new_context: NewContext, base_url: str, alice: User
+) -> None:
+    _, here = signed_in(new_context, base_url, alice)
+    _, there = signed_in(new_context, base_url, alice)
+    open_page(here, f"{base_url}/settings")
+    section = here.get_by_role("region", name="Where you are signed in")
+    devices = section.get_by_role("listitem")
+    expect(devices).to_have_count(2)
+    expect(devices.filter(has_text="This device")).to_have_count(1)
+    expect(devices.first).to_contain_text("Chrome on Linux")
+    expect(devices.first).to_contain_text("127.0.0.1")
+    shoot_light_and_dark(here, "settings-devices")
+
+    section.get_by_role("button", name="Sign out all other devices").click()
+    asked = here.get_by_role("dialog", name="Please confirm it's you")
+    done = section.get_by_role("status").filter(has_text="The other device is signed out.")
+    expect(asked.or_(done)).to_be_visible()
+    if asked.is_visible():
+        confirm_password(here)
+    expect(done).to_be_visible()
+    expect(devices).to_have_count(1)
+
+    there.goto(f"{base_url}/today")
+    expect(there).to_have_url(re.compile(r"/login\?next=/today$"))
