@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts import selectors
 from accounts.errors import NoPartner
-from accounts.models import ConsentEvent, Membership, Notification, User
+from accounts.models import ConsentEvent, Membership, Notification, Partnership, User
 from accounts.services import consent_record, notify
 
 
@@ -24,6 +24,7 @@ def grant(*, item: Any, by: User) -> bool:
         raise NoPartner()
     if item.shared_with_id == membership.partnership_id:
         return False
+    _hold_current(membership.partnership_id)
     item.shared_with_id = membership.partnership_id
     item.shared_at = timezone.now()
     consent_record(
@@ -37,6 +38,27 @@ def grant(*, item: Any, by: User) -> bool:
     if partner is not None and not membership.sharing_paused:
         notify(recipient=partner.user, kind=Notification.Kind.SHARED)
     return True
+
+
+def _hold_current(partnership_id: Any) -> None:
+    """Lock the partnership for this share, or raise NoPartner once it has ended.
+
+    Ending a partnership locks its row before anything else (`partnership_end`);
+    a grant takes the same lock before writing into it, so one of the two waits
+    for the other. A share that was first is then taken back by the ending; a
+    share that comes second finds the partnership over. Without it, a share read
+    "still paired" just before the ending committed and landed in an ended
+    partnership, with a grant logged into it and news queued for the ex-partner.
+
+    The lock is not exclusive: two shares in one partnership do not wait for
+    each other. An item already shared there writes nothing and takes no lock,
+    since the ending then waits for that item's row, which the caller holds.
+    """
+    still_current = Partnership.objects.select_for_update(no_key=True).filter(
+        pk=partnership_id, ended_at__isnull=True
+    )
+    if not still_current.exists():
+        raise NoPartner()
 
 
 def revoke(*, item: Any, by: User) -> bool:
