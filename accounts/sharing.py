@@ -50,9 +50,9 @@ def _hold_current(partnership_id: Any) -> None:
     "still paired" just before the ending committed and landed in an ended
     partnership, with a grant logged into it and news queued for the ex-partner.
 
-    The lock is not exclusive: two shares in one partnership do not wait for
-    each other. An item already shared there writes nothing and takes no lock,
-    since the ending then waits for that item's row, which the caller holds.
+    Two shares in one partnership take turns on it for the rest of their short
+    transactions. An item already shared there writes nothing and takes no
+    lock: the ending may be waiting for that item's row, which the caller holds.
     """
     still_current = Partnership.objects.select_for_update(no_key=True).filter(
         pk=partnership_id, ended_at__isnull=True
