@@ -24,7 +24,17 @@ from django.test import Client
 from playwright.sync_api import BrowserContext, Page, expect
 
 from accounts.models import User
-from tests.e2e.browser import NewContext, log_in, open_page, sign_up
+from tests.e2e.browser import (
+    DESKTOP,
+    SCREENSHOTS,
+    WIDTHS,
+    NewContext,
+    axe_violations,
+    blocking,
+    log_in,
+    open_page,
+    sign_up,
+)
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -264,3 +274,67 @@ def test_it_asks_for_the_password_in_place_then_carries_on(
     assert outcome(page) == {"result": 200, "error": None}
     expect(dialog).to_have_count(0)
     assert EmailAddress.objects.filter(user=alice, email="alice.new@example.com").exists()
+
+
+def look(page: Page, name: str, axe: str, findings: dict[str, list[str]]) -> None:
+    """Screenshots at both widths in light and dark, and axe-core at each width."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 800})
+            page.screenshot(
+                path=SCREENSHOTS / f"sign-in-{name}-{width}-{scheme}.png", full_page=True
+            )
+            if scheme == "light":
+                found = blocking(axe_violations(page, axe))
+                if found:
+                    findings[f"{name}@{width}"] = found
+    page.emulate_media(color_scheme="light")
+    page.set_viewport_size(DESKTOP)
+
+
+def test_it_keeps_the_sign_in_screens_clear_and_accessible(
+    base_url: str, new_context: NewContext, settings: Any, alice: User, axe: str
+) -> None:
+    findings: dict[str, list[str]] = {}
+    TOTP.activate(alice, generate_totp_secret())
+    page = new_context(bypass_csp=True).new_page()
+
+    open_page(page, f"{base_url}/login")
+    look(page, "login", axe, findings)
+    page.get_by_label("Email").fill(alice.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="One more step")).to_be_visible()
+    look(page, "second-step", axe, findings)
+
+    other = new_context(bypass_csp=True).new_page()
+    open_page(other, f"{base_url}/login")
+    other.get_by_label("Email").fill("bob@example.com")
+    other.get_by_role("button", name="Email me a sign-in code").click()
+    expect(other.get_by_role("heading", name="Check your inbox")).to_be_visible()
+    look(other, "code", axe, findings)
+
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+    settings.ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+    sign_up(other, base_url, name="Robin", email="robin@example.com")
+    other.wait_for_url(f"{base_url}/account/verify-email")
+    expect(other.get_by_label("Code", exact=True)).to_be_visible()
+    look(other, "verify-email", axe, findings)
+
+    settings.ACCOUNT_EMAIL_VERIFICATION = "optional"
+    carol = new_context(bypass_csp=True).new_page()
+    carol_user = User.objects.create_user(email="carol@example.com", password=PASSWORD)
+    log_in(carol, base_url, email=carol_user.email)
+    in_background(
+        carol,
+        """
+        const { auth } = await load("../lib/api.js");
+        await auth.request("POST", "account/email", { body: { email: "carol.new@example.com" } });
+        """,
+    )
+    expect(carol.get_by_role("dialog", name="Please confirm it's you")).to_be_visible()
+    look(carol, "reauthenticate", axe, findings)
+
+    assert findings == {}
