@@ -26,8 +26,11 @@ def own_item(model: type[Item], *, owner: User, item_id: Any) -> Item:
 
 
 def partner_items(model: type[Item], *, viewer: User) -> QuerySet[Item]:
-    """What `viewer`'s current partner shares with them right now."""
-    return shared_items(model, visible=accounts_selectors.shared_with_me_filter(viewer=viewer))
+    """What `viewer`'s current partner shares with them right now, the latest
+    shared first. Not by creation: when an item was written is the owner's to
+    keep, and a list's order (and its page cursor) would tell it."""
+    visible = accounts_selectors.shared_with_me_filter(viewer=viewer)
+    return shared_items(model, visible=visible).order_by("-shared_at", "-id")
 
 
 def shared_items(model: type[Item], *, visible: dict[str, Any] | None) -> QuerySet[Item]:

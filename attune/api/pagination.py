@@ -8,12 +8,22 @@ from rest_framework.response import Response
 
 
 class CursorPage(CursorPagination):
-    """`{"results": [...], "next": url|null}`, newest first, `?page_size=` up to 100."""
+    """`{"results": [...], "next": url|null}`, newest first, `?page_size=` up to 100.
+
+    Newest by `created_at`, unless the selector orders its rows itself: the
+    cursor holds the first ordering field's value in plain sight (`p=`), so a
+    list must be ordered by a time its reader may know. The partner's lists are
+    ordered by when each item was shared (see `triggers.selectors.partner_items`).
+    """
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 100
     ordering = ("-created_at", "-id")
+
+    def get_ordering(self, request: Any, queryset: Any, view: Any) -> tuple[str, ...]:
+        chosen = tuple(str(field) for field in queryset.query.order_by)
+        return chosen or super().get_ordering(request, queryset, view)
 
     def decode_cursor(self, request: Any) -> Cursor | None:
         """A cursor we cannot read is the caller's mistake: 400 on `cursor`, not 404 or 500.
