@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
 from django.core.cache import cache
@@ -173,6 +174,23 @@ def test_it_signs_in_with_a_code_from_an_authenticator_app(
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{base_url}/today")
 
+    # No phone to hand: a recovery code does the same, once.
+    recovery = RecoveryCodes.activate(alice).get_unused_codes()[0]
+    page.get_by_role("link", name="Log out").click()
+    page.wait_for_url(f"{base_url}/login")
+    page.get_by_label("Email").fill(alice.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Code", exact=True).fill(recovery)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base_url}/today")
+    assert (
+        recovery
+        not in RecoveryCodes(
+            Authenticator.objects.get(user=alice, type=Authenticator.Type.RECOVERY_CODES)
+        ).get_unused_codes()
+    )
+
 
 def test_it_signs_in_with_a_passkey(
     base_url: str, new_context: NewContext, settings: Any, alice: User
@@ -204,6 +222,22 @@ def test_it_signs_in_with_a_passkey(
     expect(page.locator("main")).not_to_have_attribute("aria-busy", "true")
     page.get_by_role("button", name="Sign in with a passkey").click()
     page.wait_for_url(f"{base_url}/today")
+    expect(page.locator("main")).not_to_have_attribute("aria-busy", "true")
+
+    # The dialog offers the passkey too, for the next sensitive step.
+    in_background(
+        page,
+        """
+        const { auth } = await load("../lib/api.js");
+        const codes = await auth.request("GET", "account/authenticators/recovery-codes");
+        return codes.status;
+        """,
+    )
+    dialog = page.get_by_role("dialog", name="Please confirm it's you")
+    dialog.get_by_role("button", name="Use a passkey instead").click()
+    dialog.get_by_role("button", name="Use my passkey").click()
+    assert outcome(page) == {"result": 200, "error": None}
+    expect(dialog).to_have_count(0)
 
     # With a passkey on the account, the password alone is not enough: the
     # second step offers the passkey.
