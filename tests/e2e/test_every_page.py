@@ -198,7 +198,7 @@ def guest_pages(base: str, key: str, token: str) -> dict[str, str]:
         "password-reset-key": f"{base}/account/password/reset/key/some-key",
         "verify-email": f"{base}/account/verify-email/{key}",
         "verify-email-code": f"{base}/account/verify-email",
-        "invite-accept": f"{base}/invite/{token}",
+        "invite-accept": f"{base}/invitation#{token}",
     }
 
 
@@ -266,7 +266,7 @@ def test_every_page_is_pictured_calm_and_accessible(
     open_page(carol_page, f"{base_url}/invite")
     carol_page.get_by_role("button", name="Create an invitation link").click()
     expect(carol_page.get_by_label("Your invitation link")).to_have_value(
-        re.compile(rf"^{re.escape(base_url)}/invite/.+")
+        re.compile(rf"^{re.escape(base_url)}/invitation#.+")
     )
     shoot(carol_page, "invite-new-link")
     carol_page.get_by_role("button", name="Withdraw").first.click()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -25,7 +26,8 @@ def invite(alice: Page, base: str) -> str:
     open_page(alice, f"{base}/invite")
     alice.get_by_role("button", name="Create an invitation link").click()
     link = alice.get_by_label("Your invitation link")
-    expect(link).to_have_value(re.compile(rf"^{re.escape(base)}/invite/"))
+    # The token rides in the fragment, which the browser never sends to a server.
+    expect(link).to_have_value(re.compile(rf"^{re.escape(base)}/invitation#.{{32,}}$"))
     alice.get_by_role("button", name="Copy link").click()
     expect(alice.get_by_role("status").filter(has_text="Copied")).to_be_visible()
     assert alice.evaluate("navigator.clipboard.readText()") == link.input_value()
@@ -35,17 +37,35 @@ def invite(alice: Page, base: str) -> str:
 
 
 def accept(bob: Page, base: str, link: str) -> None:
+    token = link.partition("#")[2]
+    sent: list[tuple[str, str, str]] = []
+    bob.context.on(
+        "request",
+        lambda request: sent.append(
+            (request.url, request.headers.get("referer", ""), request.post_data or "")
+        ),
+    )
     open_page(bob, link)
     expect(bob.get_by_role("heading", name="Alice invited you to attune")).to_be_visible()
+    # Out of the address bar too, so it is not copied or bookmarked with the page.
+    assert bob.url == f"{base}/invitation"
     shoot(bob, "flow-invite-accept")
     bob.get_by_role("link", name="Create an account").click()
-    bob.wait_for_url(re.compile(r"/signup\?next="))
+    bob.wait_for_url(f"{base}/signup?next=/invitation")
     sign_up(bob, base, name="Bob", email="bob@example.com", path=bob.url.removeprefix(base))
-    # Signing up leads back to the invitation, which still waits for a press.
-    bob.wait_for_url(link)
+    # Signing up leads back to the invitation (kept in the tab), which still waits for a press.
+    bob.wait_for_url(f"{base}/invitation")
+    expect(bob.get_by_role("heading", name="Alice invited you to attune")).to_be_visible()
     assert not Membership.objects.exists()
     bob.get_by_role("button", name="Accept the invitation").click()
     expect(bob.get_by_role("heading", name="You are now partners on attune")).to_be_visible()
+    # Used: the tab forgets it.
+    assert token not in bob.evaluate("JSON.stringify(sessionStorage)")
+    # The server never saw the token in an address (so no access log holds it),
+    # nor did any Referer carry it: only the bodies of the two POSTs that need it.
+    assert not [url for url, referer, _ in sent if token in url or token in referer]
+    carried = {urlsplit(url).path for url, _, body in sent if token in body}
+    assert carried == {"/api/v1/invitations/preview", "/api/v1/invitations/accept"}
 
 
 def write_and_share_a_trigger(alice: Page, base: str) -> None:

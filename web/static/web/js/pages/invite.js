@@ -45,7 +45,8 @@ function refusesTheLink(error) {
 }
 
 function wireAccept(token) {
-  const form = $("#invite-accept-form");
+  // Only a signed-in visitor has the button; others have the sign-in links.
+  const form = document.getElementById("invite-accept-form");
   if (!form) return;
   onSubmit(form, async () => {
     try {
