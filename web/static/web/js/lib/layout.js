@@ -26,11 +26,27 @@ export function rememberName(name) {
   if (name) sessionStorage.setItem(PENDING_NAME_KEY, name);
 }
 
+/**
+ * Save the name chosen at sign-up. A name attune can't take (one that looks
+ * like a web address, say) must not stand between someone and their new
+ * account: they hear why on the next page, and can pick another in Settings.
+ */
+export async function saveChosenName(name) {
+  try {
+    await api.patch("me", { display_name: name });
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 400) throw error;
+    flashNext(`Your account is ready, but we couldn't keep that name. ${error.message} `
+      + "You can choose one in Settings whenever you like.");
+  }
+}
+
 async function applyRememberedName() {
   const name = sessionStorage.getItem(PENDING_NAME_KEY);
   if (!name) return;
   sessionStorage.removeItem(PENDING_NAME_KEY);
-  await api.patch("me", { display_name: name });
+  await saveChosenName(name);
+  showFlash();
 }
 
 function wireLogout() {

@@ -1,7 +1,7 @@
-import { api, auth } from "../lib/api.js";
+import { auth } from "../lib/api.js";
 import { $ } from "../lib/dom.js";
 import { onSubmit, value } from "../lib/forms.js";
-import { goNext, rememberName, startPage } from "../lib/layout.js";
+import { goNext, rememberName, saveChosenName, startPage } from "../lib/layout.js";
 
 startPage(async () => {
   const next = new URLSearchParams(window.location.search).get("next");
@@ -11,7 +11,7 @@ startPage(async () => {
     const name = value(form, "display_name");
     const result = await auth.signup(value(form, "email"), form.elements.password.value);
     if (result.authenticated) {
-      if (name) await api.patch("me", { display_name: name });
+      if (name) await saveChosenName(name);
       goNext();
       return;
     }
