@@ -275,6 +275,27 @@ def test_it_signs_in_with_an_emailed_code_after_a_stranger_spent_the_password_tr
     page.wait_for_url(f"{base_url}/today")
 
 
+def test_it_points_to_the_emailed_code_when_passwords_are_paused_for_an_address(
+    base_url: str, new_context: NewContext, alice: User
+) -> None:
+    page = new_context().new_page()
+    open_page(page, f"{base_url}/login")
+    page.get_by_label("Email").fill(alice.email)
+    # Five wrong passwords from this network (a flatmate's, or a tired hand's).
+    for attempt in range(5):
+        page.get_by_label("Password").fill(f"guess number {attempt}")
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_label("Password")).to_have_attribute("aria-invalid", "true")
+
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("alert")).to_contain_text("You can still get in")
+    page.get_by_role("button", name="Email me a sign-in code").click()
+    page.get_by_label("Sign-in code").fill(code_from_mail(alice.email))
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base_url}/today")
+
+
 def test_it_asks_for_the_password_in_place_then_carries_on(
     base_url: str, new_context: NewContext, alice: User
 ) -> None:

@@ -13,6 +13,9 @@ const CODE_SPENT = "This code can no longer be used. Ask for a new one and try a
 const NO_RESEND = "We can't send another code just now. Go back and ask for a new one.";
 const SENT_AGAIN = "A new code is on its way. It replaces the one before.";
 const EMAIL_FIRST = "Please enter your email address above; then we can send you a code.";
+const PASSWORD_PAUSED = "There have been many tries to sign in to this address just now, so "
+  + "passwords are paused for a few minutes. You can still get in: choose “Email me a sign-in "
+  + "code” below.";
 const STAGE_OVER = "This sign-in took a little too long, so it has been reset. Please start again.";
 
 const STAGES = ["login-start", "code-confirm-form", "mfa-form"];
@@ -96,10 +99,23 @@ async function passkeyLogin(path) {
   return auth.request("POST", path, { body: { credential } });
 }
 
+/** Password sign-in paused for this address: point to the way that stays open. */
+async function withPasswordPause(promise) {
+  try {
+    return await promise;
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 429 || error.has("too_many_login_attempts"))) {
+      throw new ApiError(error.status, [{ code: "too_many_login_attempts", message: PASSWORD_PAUSED }]);
+    }
+    throw error;
+  }
+}
+
 function wirePassword() {
   const form = $("#login-form");
   onSubmit(form, async () => {
-    await proceed(await auth.login(value(form, "email"), form.elements.password.value));
+    await proceed(await withPasswordPause(
+      auth.login(value(form, "email"), form.elements.password.value)));
   });
 }
 
