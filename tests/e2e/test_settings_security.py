@@ -14,11 +14,18 @@ from typing import Any
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from accounts.models import User
 from tests.accounts.test_mfa_api import fresh_code
-from tests.e2e.browser import SCREENSHOTS, WIDTHS, NewContext, open_page
+from tests.e2e.browser import (
+    SCREENSHOTS,
+    WIDTHS,
+    NewContext,
+    axe_violations,
+    blocking,
+    open_page,
+)
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -62,13 +69,15 @@ def confirm_password(page: Page) -> None:
     expect(dialog).to_have_count(0)
 
 
-def shoot_light_and_dark(page: Page, name: str) -> None:
+def shoot_light_and_dark(page: Page, name: str, section: Locator) -> None:
+    """The whole page and a close-up of `section`, at each width, light and dark."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 800})
             page.screenshot(path=SCREENSHOTS / f"{name}-{scheme}-{width}.png", full_page=True)
+            section.screenshot(path=SCREENSHOTS / f"{name}-{scheme}-{width}-section.png")
     page.emulate_media(color_scheme="light")
     page.set_viewport_size({"width": 1280, "height": 900})
 
@@ -86,7 +95,7 @@ def test_it_sets_up_an_authenticator_app_and_shows_the_recovery_codes_once(
     page.wait_for_function("() => document.querySelector('img.qr').naturalWidth > 0")
     secret = section.locator("#totp-secret").inner_text().replace(" ", "")
     assert re.fullmatch(r"[A-Z2-7]{32}", secret), secret
-    shoot_light_and_dark(page, "settings-totp-setup")
+    shoot_light_and_dark(page, "settings-totp-setup", section)
 
     section.get_by_label("Code from your app").fill(fresh_code(secret, margin=15))
     section.get_by_role("button", name="Turn on two-step sign-in").click()
@@ -97,7 +106,7 @@ def test_it_sets_up_an_authenticator_app_and_shows_the_recovery_codes_once(
     expect(section.get_by_role("link", name="Download them")).to_be_visible()
     expect(section.get_by_text("Two-step sign-in is on. After your password")).to_be_visible()
     assert Authenticator.objects.filter(user=alice, type="totp").exists()
-    shoot_light_and_dark(page, "settings-recovery-codes")
+    shoot_light_and_dark(page, "settings-recovery-codes", section)
 
     section.get_by_role("button", name="I have kept them safe").click()
     expect(codes).to_have_count(0)
@@ -143,7 +152,7 @@ def test_it_adds_a_passkey_with_a_virtual_authenticator_and_removes_it(
         page.get_by_role("list", name="Your recovery codes").get_by_role("listitem")
     ).to_have_count(10)
     page.get_by_role("button", name="I have kept them safe").click()
-    shoot_light_and_dark(page, "settings-passkeys")
+    shoot_light_and_dark(page, "settings-passkeys", section)
 
     section.get_by_role("button", name="Rename My laptop").click()
     section.get_by_label("New name").fill("Work laptop")
@@ -167,7 +176,7 @@ def test_it_lists_both_signed_in_browsers_and_signs_out_the_other(
     expect(devices.filter(has_text="This device")).to_have_count(1)
     expect(devices.first).to_contain_text("Chrome on Linux")
     expect(devices.first).to_contain_text("127.0.0.1")
-    shoot_light_and_dark(here, "settings-devices")
+    shoot_light_and_dark(here, "settings-devices", section)
 
     section.get_by_role("button", name="Sign out all other devices").click()
     asked = here.get_by_role("dialog", name="Please confirm it's you")
@@ -180,3 +189,80 @@ def test_it_lists_both_signed_in_browsers_and_signs_out_the_other(
 
     there.goto(f"{base_url}/today")
     expect(there).to_have_url(re.compile(r"/login\?next=/today$"))
+
+
+def test_it_moves_the_account_to_a_new_email_address(
+    new_context: NewContext, base_url: str, alice: User
+) -> None:
+    _, page = signed_in(new_context, base_url, alice)
+    open_page(page, f"{base_url}/settings")
+    section = page.get_by_role("region", name="Email address")
+    expect(section.get_by_role("listitem")).to_contain_text("Your main address")
+
+    section.get_by_label("Move to a new email address").fill("alice@new.example")
+    section.get_by_role("button", name="Add this address").click()
+    confirm_password(page)
+    waiting = section.get_by_role("listitem").filter(has_text="alice@new.example")
+    expect(waiting).to_contain_text("Waiting for you to confirm it.")
+    shoot_light_and_dark(page, "settings-email", section)
+
+    # The link in the email confirms it (its own page is tested elsewhere).
+    EmailAddress.objects.filter(email="alice@new.example").update(verified=True)
+    open_page(page, f"{base_url}/settings")
+    section.get_by_role("button", name="Make this my main address").click()
+    expect(page.locator("#profile-email")).to_have_text("alice@new.example")
+    section.get_by_role("button", name="Remove alice@example.com").click()
+    expect(section.get_by_role("listitem")).to_have_count(1)
+    alice.refresh_from_db()
+    assert alice.email == "alice@new.example"
+    assert list(EmailAddress.objects.filter(user=alice).values_list("email", flat=True)) == [
+        "alice@new.example"
+    ]
+
+
+def test_it_changes_the_password_and_says_what_is_wrong_in_plain_words(
+    new_context: NewContext, base_url: str, alice: User
+) -> None:
+    _, page = signed_in(new_context, base_url, alice)
+    open_page(page, f"{base_url}/settings")
+    form = page.locator("#password-form")
+    form.get_by_label("Your current password").fill("not my password")
+    form.get_by_label("A new password").fill("a brand new calm phrase")
+    form.get_by_role("button", name="Change my password").click()
+    expect(form.get_by_text("That isn't your current password.")).to_be_visible()
+
+    form.get_by_label("Your current password").fill(PASSWORD)
+    form.get_by_label("A new password").fill("password123")
+    form.get_by_role("button", name="Change my password").click()
+    expect(form.get_by_text("Many people use that password")).to_be_visible()
+    shoot_light_and_dark(page, "settings-password", form)
+
+    form.get_by_label("A new password").fill("a brand new calm phrase")
+    form.get_by_role("button", name="Change my password").click()
+    expect(form.get_by_role("status")).to_have_text("Your password is changed.")
+    alice.refresh_from_db()
+    assert alice.check_password("a brand new calm phrase")
+
+
+def test_it_leaves_axe_nothing_serious_in_any_state_of_two_step_sign_in(
+    new_context: NewContext, base_url: str, alice: User, axe: str
+) -> None:
+    # axe-core is injected, which the strict policy refuses: this context bypasses it.
+    context = new_context(bypass_csp=True)
+    page = context.new_page()
+    open_page(page, f"{base_url}/login")
+    assert page.evaluate(SIGN_IN, [alice.email, PASSWORD]) == 200
+    open_page(page, f"{base_url}/settings")
+    found = {"settings": blocking(axe_violations(page, axe))}
+
+    section = page.get_by_role("region", name="Two-step sign-in")
+    section.get_by_role("button", name="Set up an authenticator app").click()
+    secret = section.locator("#totp-secret").inner_text().replace(" ", "")
+    found["setup"] = blocking(axe_violations(page, axe))
+
+    section.get_by_label("Code from your app").fill(fresh_code(secret, margin=15))
+    section.get_by_role("button", name="Turn on two-step sign-in").click()
+    confirm_password(page)
+    expect(section.get_by_role("button", name="I have kept them safe")).to_be_visible()
+    found["recovery codes"] = blocking(axe_violations(page, axe))
+    assert found == {"settings": [], "setup": [], "recovery codes": []}

@@ -39,12 +39,13 @@ function codeForm(address) {
 
 function actionsFor(address, row) {
   const run = (work, done) => async (event) => {
-    event.currentTarget.disabled = true;
+    const pressed = event.currentTarget;
+    pressed.disabled = true;
     try {
       await work();
       await render(done);
     } catch (error) {
-      event.currentTarget.disabled = false;
+      pressed.disabled = false;
       for (const old of row.querySelectorAll(".form-errors")) old.remove();
       const holder = h("form", { class: "row-errors" });
       row.append(holder);

@@ -53,7 +53,7 @@ export function showRecoveryCodes(codes, intro) {
     h("p", {}, "If your phone is lost or your passkey is not at hand, one of these codes lets you in instead of the app. "
       + "Each works once. Keep them somewhere safe that is not this phone, such as a password manager or a printed page. "
       + "We won't show these again."),
-    h("ol", { class: "recovery-codes", "aria-labelledby": "recovery-title" }, codes.map((code) => h("li", {}, h("code", {}, code)))),
+    h("ul", { class: "recovery-codes", "aria-labelledby": "recovery-title" }, codes.map((code) => h("li", {}, h("code", {}, code)))),
     h("div", { class: "actions" }, download, copy, copied),
     h("p", { class: "actions" }, done));
   box.hidden = false;
