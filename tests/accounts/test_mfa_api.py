@@ -177,13 +177,14 @@ def test_it_draws_the_latest_secret_the_setup_handed_out(alice) -> None:
     assert client.get(QR).content != first
 
 
-def test_it_draws_nothing_for_anyone_else(alice, bob, carol) -> None:
+def test_it_draws_nothing_for_anyone_else(alice, bob, carol, dave) -> None:
     owner = browser_login(alice)
     pending_setup(owner)
-    # Nobody without a setup of their own gets a picture, whoever they are.
+    # Nobody without a setup of their own gets a picture: partner, ex-partner,
+    # stranger or anonymous.
     assert Client().get(QR).status_code == 404
-    assert browser_login(bob).get(QR).status_code == 404
-    assert browser_login(carol).get(QR).status_code == 404
+    for other in (bob, dave, carol):
+        assert browser_login(other).get(QR).status_code == 404
     assert owner.get(QR).status_code == 200
 
 

@@ -266,3 +266,32 @@ def test_it_leaves_axe_nothing_serious_in_any_state_of_two_step_sign_in(
     expect(section.get_by_role("button", name="I have kept them safe")).to_be_visible()
     found["recovery codes"] = blocking(axe_violations(page, axe))
     assert found == {"settings": [], "setup": [], "recovery codes": []}
+
+
+def test_it_confirms_a_new_address_by_the_emailed_code(
+    new_context: NewContext, base_url: str, alice: User, settings: Any, mailoutbox: list[Any]
+) -> None:
+    # attune's default: addresses are confirmed by a code, not a link.
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+    settings.ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+    _, page = signed_in(new_context, base_url, alice)
+    open_page(page, f"{base_url}/settings")
+    section = page.get_by_role("region", name="Email address")
+    section.get_by_label("Move to a new email address").fill("alice@new.example")
+    section.get_by_role("button", name="Add this address").click()
+    confirm_password(page)
+    code_field = section.get_by_label("The code we sent to this address")
+    expect(code_field).to_be_focused()
+    sent = [m for m in mailoutbox if m.to == ["alice@new.example"]]
+    assert len(sent) == 1
+    code = re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", sent[0].body, re.MULTILINE)
+    assert code, sent[0].body
+
+    code_field.fill("WRONG1")
+    section.get_by_role("button", name="Confirm").click()
+    expect(section.get_by_text("That code didn't work.")).to_be_visible()
+    code_field.fill(code.group(1))
+    section.get_by_role("button", name="Confirm").click()
+    row = section.get_by_role("listitem").filter(has_text="alice@new.example")
+    expect(row).to_contain_text("Confirmed.")
+    assert EmailAddress.objects.get(email="alice@new.example", user=alice).verified

@@ -64,7 +64,3 @@ export async function account(method, path, body) {
 /** allauth's timestamps are seconds since 1970; the page formats ISO strings. */
 export const isoFromSeconds = (seconds) => new Date(seconds * 1000).toISOString();
 
-/** A short-lived message beside a button, read out to screen readers (role=status). */
-export function status(text) {
-  return { role: "status", class: "saved", text };
-}
