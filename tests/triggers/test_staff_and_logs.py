@@ -3,8 +3,8 @@
 import logging
 
 import pytest
-from django.test import Client
 
+from tests.accounts.test_admin import admin_client
 from tests.factories import UserFactory
 from triggers.models import Boundary, Trigger
 
@@ -13,13 +13,12 @@ pytestmark = pytest.mark.django_db
 SECRET = "SECRET-only-alice-knows"
 
 
-def test_the_admin_shows_metadata_but_no_private_text(alice, settings) -> None:
+def test_the_admin_shows_metadata_but_no_private_text(alice, settings, login) -> None:
     settings.ROOT_URLCONF = "tests.admin_urls"
     trigger = Trigger.objects.create(owner=alice, title=SECRET, signs=SECRET, notes=SECRET)
     boundary = Boundary.objects.create(owner=alice, statement=SECRET, why=SECRET)
     staff = UserFactory.create(is_staff=True, is_superuser=True)
-    client = Client()
-    client.force_login(staff)
+    client = admin_client(staff, login)  # the admin asks for a second factor
 
     pages = [
         "/admin/triggers/trigger/",
