@@ -2,8 +2,9 @@
 
 A stored value reads `<key id>:<base64(nonce + ciphertext + tag)>`. The newest key
 (the first in FIELD_ENCRYPTION_KEYS) encrypts; any listed key decrypts, found by
-its id, so keys can rotate without downtime. The column's name is bound in as
-associated data: a value copied into another column does not decrypt.
+its id, so keys can rotate without downtime. The caller binds each value to
+where it is stored through associated data, so that a copy elsewhere does not
+decrypt: attune.fields binds the model, the column and the row's primary key.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The floor is what a request costs with nothing of ours in the way: a plain
 Django view, no authentication, no DRF, the same 50 rows as
-`partner/triggers` read with `values()` (decrypted by the same field class) and
+`partner/triggers` read with `values()` (opened by the same field class) and
 written out with `JsonResponse`. It takes the owner and the partnership from the
 query string, so it filters on the same columns and index as the real selector.
 """
@@ -14,6 +14,7 @@ from uuid import UUID
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 
+from attune.fields import open_values
 from attune.urls import urlpatterns as attune_urlpatterns
 from triggers.models import Trigger
 
@@ -30,7 +31,7 @@ def floor(request: HttpRequest) -> JsonResponse:
         .order_by("-created_at", "-id")
         .values(*COLUMNS)[:PAGE]
     )
-    return JsonResponse({"results": list(rows), "next": None})
+    return JsonResponse({"results": [open_values(Trigger, row) for row in rows], "next": None})
 
 
 urlpatterns = [path(FLOOR_PATH, floor, name="bench-floor"), *attune_urlpatterns]

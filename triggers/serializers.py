@@ -8,7 +8,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from attune.api.fields import RejectUnknownFields, StrictCharField, StrictIntegerField
-from attune.fields import EncryptedTextField
+from attune.fields import EncryptedTextField, open_values
 from triggers.models import NEEDS, Boundary, Question, SharedItem, Trigger, changed_since
 
 SHORT_TEXT = 200
@@ -140,7 +140,7 @@ class PartnerItemSerializer(serializers.ModelSerializer):
         # what they would render, key order included.
         model: type[SharedItem] = self.Meta.model
         if isinstance(item, Mapping):
-            row = item
+            row = open_values(model, item)
         else:
             row = {name: getattr(item, name) for name in self.columns(model)}
         data: dict[str, Any] = {"id": str(row["id"])}

@@ -5,10 +5,14 @@ import io
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 
+from accounts.models import Membership
 from attune.crypto import DecryptionError, generate_key, keyring
+from attune.fields import EncryptedTextField, open_values
+from checkins.models import CheckIn
 from tests.factories import UserFactory
+from triggers import services as trigger_services
 from triggers.models import Boundary, Question, Trigger
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +61,7 @@ def test_it_stores_no_plaintext(alice) -> None:
     for model, pk in ((Trigger, trigger.pk), (Boundary, boundary.pk), (Question, question.pk)):
         row = raw_row(model, pk)
         assert not any("SECRET" in str(value) for value in row.values()), row
-    assert raw_row(Trigger, trigger.pk)["title"].startswith(keyring().current_id + ":")
+    assert raw_row(Trigger, trigger.pk)["title"].startswith(f"v2:{keyring().current_id}:")
     assert Trigger.objects.get().title == "SECRET-title-words"
 
 
@@ -102,8 +106,10 @@ def test_it_rotates_to_a_new_key_and_reads_after_the_old_one_is_dropped(settings
 
     for model, pk in ((Trigger, trigger.pk), (Boundary, boundary.pk)):
         row = raw_row(model, pk)
-        encrypted = [v for k, v in row.items() if isinstance(v, str) and ":" in v and k != "id"]
-        assert encrypted and all(v.startswith(new_id + ":") for v in encrypted), row
+        encrypted = [
+            row[f.attname] for f in model._meta.fields if isinstance(f, EncryptedTextField)
+        ]
+        assert encrypted and all(v.startswith(f"v2:{new_id}:") for v in encrypted), row
 
     settings.FIELD_ENCRYPTION_KEYS = [new]
     assert Trigger.objects.get(pk=trigger.pk).notes == SECRETS["notes"]
@@ -123,3 +129,115 @@ def test_it_refuses_a_malformed_key(settings) -> None:
     settings.FIELD_ENCRYPTION_KEYS = ["too-short"]
     with pytest.raises(ImproperlyConfigured, match="32 bytes"):
         keyring()
+
+
+def write_raw(model, pk, **columns: str) -> None:  # type: ignore[no-untyped-def]
+    """What someone with write access to the database can do, bypassing attune."""
+    assignments = ", ".join(f"{column} = %s" for column in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {model._meta.db_table} SET {assignments} WHERE id = %s",
+            [*columns.values(), model._meta.pk.get_db_prep_value(pk, connection)],
+        )
+
+
+def test_it_refuses_a_private_value_copied_into_another_row(alice, bob) -> None:
+    private = Trigger.objects.create(owner=alice, title="mine", notes="SECRET-only-mine")
+    shared = Trigger.objects.create(owner=alice, title="ours", signs="")
+    trigger_services.item_share(item=shared, by=alice)
+
+    # Into a shared column of another row, and into the same column of another row.
+    for column, source in (("signs", "notes"), ("title", "title"), ("notes", "notes")):
+        write_raw(Trigger, shared.pk, **{column: raw_row(Trigger, private.pk)[source]})
+        with pytest.raises(DecryptionError):
+            Trigger.objects.get(pk=shared.pk)
+        # The partner's list reads rows with values(): refused there too.
+        row = Trigger.objects.filter(pk=shared.pk).values("id", column).get()
+        with pytest.raises(DecryptionError):
+            open_values(Trigger, row)
+    assert Trigger.objects.get(pk=private.pk).notes == "SECRET-only-mine"
+
+
+def test_it_refuses_a_copied_answer_and_a_copied_check_in_note(alice, bob) -> None:
+    trigger = Trigger.objects.create(owner=alice, title="t")
+    partnership = Membership.objects.get(user=alice, ended_at=None).partnership
+    first = Question.objects.create(
+        trigger=trigger, asker=bob, partnership=partnership, text="q1", answer="SECRET-a1"
+    )
+    second = Question.objects.create(trigger=trigger, asker=bob, partnership=partnership, text="q2")
+    write_raw(Question, second.pk, answer=raw_row(Question, first.pk)["answer"])
+    with pytest.raises(DecryptionError):
+        Question.objects.get(pk=second.pk)
+
+    mine = CheckIn.objects.create(owner=alice, pleasantness=0, energy=0, note="SECRET-note")
+    other = CheckIn.objects.create(owner=alice, pleasantness=0, energy=0, note="")
+    write_raw(CheckIn, other.pk, note=raw_row(CheckIn, mine.pk)["note"])
+    with pytest.raises(DecryptionError):
+        CheckIn.objects.get(pk=other.pk)
+
+
+def legacy_value(model, field_name: str, plaintext: str) -> str:  # type: ignore[no-untyped-def]
+    """A value as stored before values were bound to their row: column only."""
+    aad = f"{model._meta.label_lower}.{field_name}".encode()
+    return keyring().encrypt(plaintext, aad=aad)
+
+
+def test_it_reads_values_from_before_rows_were_bound_until_rotation_rewrites_them(
+    alice, settings
+) -> None:
+    old = generate_key()
+    settings.FIELD_ENCRYPTION_KEYS = [old]
+    trigger = Trigger.objects.create(owner=alice, title="placeholder")
+    before = legacy_value(Trigger, "title", "written long ago")
+    write_raw(Trigger, trigger.pk, title=before, notes=legacy_value(Trigger, "notes", "old notes"))
+    loaded = Trigger.objects.get(pk=trigger.pk)
+    assert (loaded.title, loaded.notes) == ("written long ago", "old notes")
+
+    new = generate_key()
+    settings.FIELD_ENCRYPTION_KEYS = [new, old]
+    call_command("rotate_encryption_keys", stdout=io.StringIO())
+    row = raw_row(Trigger, trigger.pk)
+    assert row["title"].startswith(f"v2:{keyring().current_id}:")
+    assert row["notes"].startswith(f"v2:{keyring().current_id}:")
+    loaded = Trigger.objects.get(pk=trigger.pk)
+    assert (loaded.title, loaded.notes) == ("written long ago", "old notes")
+
+    # With the old key dropped, a value in the old form (a copy kept from
+    # before the rotation, planted back) opens nowhere.
+    settings.FIELD_ENCRYPTION_KEYS = [new]
+    assert Trigger.objects.get(pk=trigger.pk).title == "written long ago"
+    write_raw(Trigger, trigger.pk, title=before)
+    with pytest.raises(DecryptionError):
+        Trigger.objects.get(pk=trigger.pk)
+
+
+def test_it_binds_rows_written_in_bulk(alice) -> None:
+    made = Trigger.objects.bulk_create(
+        [Trigger(owner=alice, title=f"bulk {n}", notes=f"SECRET-{n}") for n in range(3)]
+    )
+    for item in made:
+        row = raw_row(Trigger, item.pk)
+        assert "SECRET" not in row["notes"] and row["notes"].startswith("v2:")
+    loaded = {t.title: t.notes for t in Trigger.objects.all()}
+    assert loaded == {f"bulk {n}": f"SECRET-{n}" for n in range(3)}
+
+
+def test_it_refuses_writes_that_cannot_be_bound_to_their_row(alice) -> None:
+    trigger = Trigger.objects.create(owner=alice, title="kept")
+    trigger.title = "changed"
+    with pytest.raises(ValueError, match="encrypted for its row"), transaction.atomic():
+        Trigger.objects.bulk_update([trigger], ["title"])
+    with pytest.raises(ValueError, match="encrypted for its row"), transaction.atomic():
+        Trigger.objects.filter(pk=trigger.pk).update(title="changed")
+    assert Trigger.objects.get(pk=trigger.pk).title == "kept"
+    # Clearing is fine: nothing to bind.
+    Question.objects.filter(trigger=trigger).update(answer=None)
+
+
+def test_it_reads_deferred_and_related_values(alice, bob) -> None:
+    trigger = Trigger.objects.create(owner=alice, title="deferred", notes="n")
+    assert Trigger.objects.only("id").get(pk=trigger.pk).title == "deferred"
+    partnership = Membership.objects.get(user=alice, ended_at=None).partnership
+    Question.objects.create(trigger=trigger, asker=bob, partnership=partnership, text="why?")
+    question = Question.objects.select_related("trigger").get()
+    assert (question.text, question.trigger.title) == ("why?", "deferred")
