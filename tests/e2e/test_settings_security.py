@@ -114,6 +114,12 @@ def test_it_sets_up_an_authenticator_app_and_shows_the_recovery_codes_once(
     # The QR code of a finished setup is gone from the server too.
     assert page.request.get(f"{base_url}/account/totp-qr.svg").status == 404
 
+    section.get_by_role("button", name="Turn off two-step sign-in").click()
+    expect(section.get_by_role("button", name="Keep it on")).to_be_focused()
+    section.get_by_role("button", name="Yes, turn it off").click()
+    expect(section.get_by_role("button", name="Set up an authenticator app")).to_be_visible()
+    assert not Authenticator.objects.filter(user=alice, type="totp").exists()
+
 
 def test_it_adds_a_passkey_with_a_virtual_authenticator_and_removes_it(
     new_context: NewContext, base_url: str, alice: User, settings: Any

@@ -3,7 +3,7 @@
 // session needs a recent password, which lib/api.js asks for in place.
 
 import { account, gently, isoFromSeconds } from "./account.js";
-import { $, announce, fill, formatDateTime, h, time } from "./dom.js";
+import { $, fill, formatDateTime, h, time } from "./dom.js";
 import { showErrors } from "./forms.js";
 
 const BROWSERS = [
@@ -51,8 +51,8 @@ async function endSessions(ids, box, done) {
   try {
     const left = await account("DELETE", "auth/sessions", { sessions: ids });
     render(left);
-    announce(done);
     $("#devices-done").textContent = done;
+    $("#devices-title").focus();
   } catch (error) {
     const holder = h("form", { class: "row-errors" });
     box.append(holder);

@@ -44,6 +44,7 @@ function actionsFor(address, row) {
     try {
       await work();
       await render(done);
+      $("#email-title").focus();
     } catch (error) {
       pressed.disabled = false;
       for (const old of row.querySelectorAll(".form-errors")) old.remove();

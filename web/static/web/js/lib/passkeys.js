@@ -30,6 +30,7 @@ function renameForm(passkey, row) {
     }
     await render();
     announce("The passkey's name is saved.");
+    $("#passkeys-title").focus();
   });
   row.append(form);
   form.querySelector("input").focus();

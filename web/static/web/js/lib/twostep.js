@@ -86,15 +86,31 @@ function renderOn(totp, codes) {
   const box = $("#two-step");
   const used = totp.last_used_at ? [" Last used ", time(isoFromSeconds(totp.last_used_at), formatDate), "."] : [];
   const off = h("button", { type: "button", class: "button-danger" }, "Turn off two-step sign-in");
-  off.addEventListener("click", async () => {
-    off.disabled = true;
+  const ask = h("div", { class: "confirm", hidden: true },
+    h("p", { id: "totp-off-question" }, "Turn it off? Then signing in takes only your password."),
+    h("div", { class: "actions" },
+      h("button", { type: "button", class: "button-danger", id: "totp-off-yes" }, "Yes, turn it off"),
+      h("button", { type: "button", class: "button-quiet", id: "totp-off-no" }, "Keep it on")));
+  off.addEventListener("click", () => {
+    off.hidden = true;
+    ask.hidden = false;
+    ask.querySelector("#totp-off-no").focus();
+  });
+  ask.querySelector("#totp-off-no").addEventListener("click", () => {
+    ask.hidden = true;
+    off.hidden = false;
+    off.focus();
+  });
+  const yes = ask.querySelector("#totp-off-yes");
+  yes.addEventListener("click", async () => {
+    yes.disabled = true;
     try {
       await account("DELETE", "account/authenticators/totp");
       await render();
       announce("Two-step sign-in with your authenticator app is off.");
       $("#two-step-title").focus();
     } catch (error) {
-      off.disabled = false;
+      yes.disabled = false;
       problemIn(box, error);
     }
   });
@@ -102,6 +118,7 @@ function renderOn(totp, codes) {
     h("p", { class: "notice notice-calm" }, "Two-step sign-in is on. After your password, we ask for a code from your authenticator app."),
     h("p", { class: "meta" }, "Set up on ", time(isoFromSeconds(totp.created_at), formatDate), ".", ...used),
     h("p", { class: "actions" }, off),
+    ask,
     codesPart(codes, box));
 }
 
