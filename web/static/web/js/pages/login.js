@@ -13,9 +13,10 @@ const CODE_SPENT = "This code can no longer be used. Ask for a new one and try a
 const NO_RESEND = "We can't send another code just now. Go back and ask for a new one.";
 const SENT_AGAIN = "A new code is on its way. It replaces the one before.";
 const EMAIL_FIRST = "Please enter your email address above; then we can send you a code.";
-const PASSWORD_PAUSED = "There have been many tries to sign in to this address just now, so "
-  + "passwords are paused for a few minutes. You can still get in: choose “Email me a sign-in "
-  + "code” below.";
+// allauth pauses passwords for an address after many wrong ones, and also
+// while an unconfirmed address waits for its code; the emailed code works in both.
+const PASSWORD_PAUSED = "Signing in with a password is paused for this address for a few "
+  + "minutes. You can still get in: choose “Email me a sign-in code” below.";
 const STAGE_OVER = "This sign-in took a little too long, so it has been reset. Please start again.";
 
 const STAGES = ["login-start", "code-confirm-form", "mfa-form"];
