@@ -44,10 +44,13 @@ class Sealed(str):
 class EncryptedTextField(models.TextField):
     """Text encrypted at rest, bound to its row. It cannot be searched or sorted on."""
 
+    _column_aad: bytes  # "<app>.<model>.<field>", set once the field joins its model
+
     def contribute_to_class(
         self, cls: type[models.Model], name: str, private_only: bool = False
     ) -> None:
         super().contribute_to_class(cls, name, private_only=private_only)
+        self._column_aad = f"{cls._meta.label_lower}.{self.name}".encode()
         if not cls._meta.abstract:
             signals.post_init.connect(self._open_loaded, sender=cls)
 
@@ -68,10 +71,6 @@ class EncryptedTextField(models.TextField):
                 id="attune.E001",
             )
         ]
-
-    @property
-    def _column_aad(self) -> bytes:
-        return f"{self.model._meta.label_lower}.{self.name}".encode()
 
     def _row_aad(self, pk: Any) -> bytes:
         if pk is None:
