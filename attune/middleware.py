@@ -8,8 +8,9 @@ from collections.abc import Callable
 from allauth.account.internal.flows.reauthentication import get_reauthentication_flows
 from allauth.core.exceptions import ImmediateHttpResponse, RateLimited, ReauthenticationRequired
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import parse_etags, quote_etag
 
@@ -20,14 +21,21 @@ logger = logging.getLogger("attune.api")
 
 API_PREFIXES = ("/api/v1/", "/_allauth/")
 
+# Exceptions Django itself turns into a 4xx response.
+DJANGO_ANSWERS = (Http404, PermissionDenied, SuspiciousOperation)
+
+RACED = "This changed at the same moment elsewhere: please try again."
+
 PLAIN_MESSAGES = {
     400: "We could not read this request: please send a JSON object.",
     401: "Please sign in again to continue.",
+    403: "This isn't available to you.",
     404: "Not found.",
+    405: "Method not allowed.",
+    409: "This does not fit the current state: perhaps it is already done.",
     410: "This session has ended: please sign in again.",
     413: "This is more than we can take in one request: please send less.",
     429: "Too many requests: please wait a little and try again.",
-    405: "Method not allowed.",
     500: "Something went wrong on our side.",
 }
 
@@ -69,18 +77,19 @@ class ApiResponseMiddleware:
             return error_response(429, PLAIN_MESSAGES[429])
         if isinstance(exception, RequestDataTooBig):
             return error_response(413, PLAIN_MESSAGES[413])
+        if isinstance(exception, DJANGO_ANSWERS):
+            return None  # Django answers 404, 403 or 400; __call__ gives it our shape
+        if isinstance(exception, IntegrityError) and request.path.startswith("/_allauth/"):
+            # Two of allauth's writes raced (the same signup sent twice at once):
+            # the database kept one, the other may simply be tried again.
+            return error_response(409, RACED)
         logger.error("Unhandled error at %s", request.path, exc_info=exception)
         return error_response(500, PLAIN_MESSAGES[500])
 
 
 def _refuse_unreadable_body(request: HttpRequest) -> HttpResponse | None:
-    """413 for a body over Django's upload limit, 400 for JSON nested deeper than
-    Python's parser can follow, before any view reads it.
-
-    DRF's parser is wrapped for the depth (attune.api.parsers); allauth's views
-    parse bodies themselves and catch only malformed JSON, so theirs are tried
-    here (they are small and few: sign-in, sign-up and the like).
-    """
+    """413 for a body over Django's upload limit, before any view reads it; for
+    allauth's views, 400 for JSON they would choke on."""
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -89,12 +98,34 @@ def _refuse_unreadable_body(request: HttpRequest) -> HttpResponse | None:
     if limit is not None and length > limit:
         return error_response(413, PLAIN_MESSAGES[413])
     if request.path.startswith("/_allauth/") and length and request.method != "GET":
-        try:
-            json.loads(request.body)
-        except RecursionError:
-            return error_response(400, TOO_DEEP, code="parse_error")
-        except ValueError:
-            pass  # allauth answers malformed JSON itself
+        return _check_allauth_body(request.body)
+    return None
+
+
+class _NumberTooLarge(Exception):
+    pass
+
+
+def _bounded_int(text: str) -> int:
+    number = int(text)
+    if not -(2**63) <= number < 2**63:
+        raise _NumberTooLarge
+    return number
+
+
+def _check_allauth_body(body: bytes) -> HttpResponse | None:
+    """allauth's views parse bodies themselves and catch only malformed JSON:
+    nesting deeper than Python's parser follows, or an id no database column
+    holds, would end in a 500 there. DRF's parser is wrapped for the first
+    (attune.api.parsers) and our serializers bound their numbers."""
+    try:
+        json.loads(body, parse_int=_bounded_int)
+    except RecursionError:
+        return error_response(400, TOO_DEEP, code="parse_error")
+    except _NumberTooLarge:
+        return error_response(400, "A number in this request is far too large.")
+    except ValueError:
+        pass  # allauth answers malformed JSON itself
     return None
 
 

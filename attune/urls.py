@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.sessions import ReauthenticatedSessionsView
+from attune.api.views import not_found
 from attune.health import healthz
 
 api_v1 = [
@@ -23,6 +24,9 @@ urlpatterns = [
         )
         for client in ("app", "browser")
     ],
+    # attune keeps no phone numbers: allauth's phone endpoints would call adapter
+    # methods that do not exist (a 500), so they answer 404 like any unknown path.
+    re_path(r"^_allauth/(app|browser)/v1/(account/phone|auth/phone/.*)$", not_found),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -6,19 +6,30 @@ against /api/schema/ once as alice and once as carol: every operation, with
 stateful links between them. Fails on any server error, any response that does
 not match the schema, and any undocumented status code.
 
-    .venv/bin/python scripts/fuzz.py [--max-examples N]
+Beside those, schemathesis runs against allauth's own document
+(/_allauth/openapi.json) as an app client with a live session, with a session
+that was signed out, and with none: there the check is only that nothing is a
+server error (allauth's document is allauth's to keep). Last, a handful of
+hostile bodies (an unreadable list cursor, a body over the upload limit, JSON
+nested too deeply, a list where an object belongs) must get their 400, 410 or
+413 in the shared error shape.
+
+    .venv/bin/python scripts/fuzz.py [--max-examples N] [--allauth-max-examples N]
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -26,6 +37,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 CHECKS = "not_a_server_error,response_schema_conformance,status_code_conformance"
+ALLAUTH_SCHEMA = "/_allauth/openapi.json"
+# A logged record starts with its time; Django also prints "Not Found: /path".
+STAMPED = re.compile(r"^\[?\d{4}-\d\d-\d\d")
+STATUS_LINE = re.compile(r"^[A-Z][A-Za-z ]+: /")
+# The live run keeps its session: signing out is the signed-out run's business.
+ALLAUTH_KEEP_SESSION = "DELETE /_allauth/{client}/v1/auth/session"
 
 
 def free_port() -> int:
@@ -54,20 +71,39 @@ with psycopg.connect(sys.argv[1], autocommit=True) as connection:
 """
 
 
-def call(base: str, method: str, path: str, body: Any = None, token: str = "") -> Any:
-    data = None if body is None else json.dumps(body).encode()
+def send(
+    base: str, method: str, path: str, data: bytes | None = None, token: str = ""
+) -> tuple[int, Any]:
+    """The status and JSON body of one request, whatever the status."""
     request = urllib.request.Request(f"{base}{path}", data=data, method=method)  # noqa: S310
     request.add_header("Content-Type", "application/json")
     if token:
         request.add_header("X-Session-Token", token)
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-        return json.loads(response.read() or b"null")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        with error:
+            try:
+                return error.code, json.loads(error.read() or b"null")
+            except ValueError:
+                return error.code, None
+
+
+def call(
+    base: str, method: str, path: str, body: Any = None, token: str = "", expect: int = 0
+) -> Any:
+    data = None if body is None else json.dumps(body).encode()
+    status, answer = send(base, method, path, data, token)
+    if status >= 400 and status != expect:
+        raise RuntimeError(f"{method} {path}: {status} {answer}")
+    return answer
 
 
 def seed(base: str) -> dict[str, str]:
     """Two couples with items, shares, a question and a shared check-in each."""
     tokens = {}
-    for name in ("alice", "bob", "carol", "dave"):
+    for name in ("alice", "bob", "carol", "dave", "erin"):
         body = {"email": f"{name}@example.com", "password": "a long quiet passphrase"}
         tokens[name] = call(base, "POST", "/_allauth/app/v1/auth/signup", body)["meta"][
             "session_token"
@@ -93,12 +129,98 @@ def seed(base: str) -> dict[str, str]:
                 {"pleasantness": 1, "energy": 0, "shared": True},
                 tokens[who],
             )
+    # erin signs out: her token is the one an app still holds after that.
+    call(base, "DELETE", "/_allauth/app/v1/auth/session", token=tokens["erin"], expect=401)
     return tokens
+
+
+def b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def hostile_requests(signed_out: str) -> list[tuple[str, str, bytes | None, str, int]]:
+    """(method, path, body, token, the status it must get)."""
+    too_big = b'{"title": "' + b"x" * 2_700_000 + b'"}'  # Django's limit is 2.5 MB
+    too_deep = b"[" * 50_000 + b"]" * 50_000
+    requests: list[tuple[str, str, bytes | None, str, int]] = [
+        ("GET", f"/api/v1/{path}?cursor={b64(cursor)}", None, "", 400)
+        for path in ("triggers", "partner/triggers", "checkins", "boundaries")
+        for cursor in ("p=x", "o=x", "r=x", "p=2026-02-30")
+    ]
+    for method, path in (
+        ("POST", "/api/v1/triggers"),
+        ("PATCH", "/api/v1/me"),
+        ("POST", "/_allauth/app/v1/auth/login"),
+    ):
+        requests.append((method, path, too_big, "", 413))
+        requests.append((method, path, too_deep, "", 400))
+    for path in ("/_allauth/app/v1/tokens/refresh", "/_allauth/app/v1/auth/login"):
+        for body in (b"[]", b"[1, 2]", b'"text"', b"3"):
+            requests.append(("POST", path, body, "", 400))
+    for path in ("/auth/session", "/config", "/account/email", "/auth/sessions"):
+        requests.append(("GET", f"/_allauth/app/v1{path}", None, signed_out, 410))
+    return requests
+
+
+def hostile_failures(base: str, tokens: dict[str, str]) -> list[str]:
+    failures = []
+    for method, path, body, token, expected in hostile_requests(tokens["erin"]):
+        # Requests that need a signed-in person go as alice.
+        token = token or (tokens["alice"] if path.startswith("/api/") else "")
+        try:
+            status, answer = send(base, method, path, body, token)
+        except OSError as error:  # the server may close before reading a big body
+            if expected != 413:
+                failures.append(f"{method} {path[:60]}: {error}")
+            continue
+        shaped = isinstance(answer, dict) and answer.get("status") == status
+        if status != expected or not shaped:
+            failures.append(f"{method} {path[:60]}: {status} (wanted {expected}) {answer}")
+    return failures
+
+
+def schemathesis(
+    base: str, folder: str, name: str, schema: str, options: list[str], parameters: dict[str, str]
+) -> tuple[subprocess.Popen[bytes], Path]:
+    """Start one schemathesis run in the background; its output goes to a log file."""
+    config = Path(folder) / f"{name}.toml"
+    config.write_text(
+        "[parameters]\n"
+        + "".join(f"{json.dumps(k)} = {json.dumps(v)}\n" for k, v in parameters.items())
+    )
+    log_path = Path(folder) / f"{name}.log"
+    command = [
+        str(BIN / "schemathesis"),
+        "--config-file",
+        str(config),
+        "run",
+        f"{base}{schema}",
+        "--url",
+        base,
+        *options,
+        "--generation-deterministic",
+        "--no-color",
+    ]
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=log)  # noqa: S603
+    return process, log_path
+
+
+def server_errors(log: Path) -> str:
+    """The errors the server logged, with their tracebacks, to show what a 500 was."""
+    kept, inside = [], False
+    for line in log.read_text(errors="replace").splitlines():
+        if STAMPED.match(line) or STATUS_LINE.match(line):
+            inside = " ERROR " in line
+        if inside:
+            kept.append(line)
+    return "\n".join(kept[-600:])
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--max-examples", type=int, default=25)
+    parser.add_argument("--allauth-max-examples", type=int, default=10)
     args = parser.parse_args()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -109,6 +231,8 @@ def main() -> int:
             "DATABASE_URL": fuzz_database(folder),
             "CELERY_BROKER_URL": "filesystem://",
             "DEBUG": "true",
+            # The seeded people sign up and go straight on (no inbox to read).
+            "ACCOUNT_EMAIL_VERIFICATION": "optional",
             "ALLOWED_HOSTS": "127.0.0.1",
             # The fuzzer should reach past the limits into the logic behind them.
             "RATE_LIMIT_INVITATIONS": "100000/hour",
@@ -116,6 +240,7 @@ def main() -> int:
             "RATE_LIMIT_QUESTIONS": "100000/hour",
             "RATE_LIMIT_RESPONSES": "100000/hour",
         }
+        server_log = open(Path(folder) / "server.log", "w")  # noqa: SIM115 - closed below
         manage = [str(BIN / "python"), "manage.py"]
         subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)  # noqa: S603
         server = subprocess.Popen(  # noqa: S603
@@ -130,7 +255,7 @@ def main() -> int:
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=server_log,
         )
         try:
             for _ in range(100):
@@ -140,40 +265,62 @@ def main() -> int:
                 except OSError:
                     time.sleep(0.2)
             tokens = seed(base)
-            # Both people at once: each run spends most of its time waiting on
-            # the server, so two side by side take little longer than one.
-            runs = {}
-            for who in ("alice", "carol"):
-                log = open(Path(folder) / f"{who}.log", "w")  # noqa: SIM115 - closed below
-                command = [
-                    str(BIN / "schemathesis"),
-                    "run",
-                    f"{base}/api/schema/?format=json",
-                    "--url",
+            # Before the fuzzers: they trip allauth's rate limits, which answer first.
+            failures = hostile_failures(base, tokens)
+            print(f"== hostile requests: {len(failures)} failed", flush=True)
+            for failure in failures:
+                print(failure, flush=True)
+            # All runs at once: each spends most of its time waiting on the
+            # server, so several side by side take little longer than one.
+            ours = ["--checks", CHECKS, "--max-examples", str(args.max_examples)]
+            runs = [
+                schemathesis(
                     base,
-                    "-H",
-                    f"X-Session-Token: {tokens[who]}",
-                    "--checks",
-                    CHECKS,
-                    "--max-examples",
-                    str(args.max_examples),
-                    "--generation-deterministic",
-                    "--no-color",
-                ]
-                runs[who] = (
-                    subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log),  # noqa: S603
-                    log,
+                    folder,
+                    who,
+                    "/api/schema/?format=json",
+                    ["-H", f"X-Session-Token: {tokens[who]}", *ours],
+                    {},
                 )
-            status = 0
-            for who, (process, log) in runs.items():
-                status = status or process.wait()
-                log.close()
-                print(f"== schemathesis as {who}", flush=True)
-                print((Path(folder) / f"{who}.log").read_text(), flush=True)
+                for who in ("alice", "carol")
+            ]
+            allauth = ["--checks", "not_a_server_error"]
+            allauth += ["--max-examples", str(args.allauth_max_examples)]
+            as_app = {"path.client": "app"}
+            runs += [
+                schemathesis(
+                    base,
+                    folder,
+                    "allauth-live",
+                    ALLAUTH_SCHEMA,
+                    [*allauth, "--exclude-name", ALLAUTH_KEEP_SESSION],
+                    {**as_app, "header.X-Session-Token": tokens["dave"]},
+                ),
+                schemathesis(
+                    base,
+                    folder,
+                    "allauth-signed-out",
+                    ALLAUTH_SCHEMA,
+                    allauth,
+                    {**as_app, "header.X-Session-Token": tokens["erin"]},
+                ),
+                # No session: both clients, and whatever token the fuzzer makes up.
+                schemathesis(base, folder, "allauth-anonymous", ALLAUTH_SCHEMA, allauth, {}),
+            ]
+            status = 1 if failures else 0
+            for process, log_path in runs:
+                code = process.wait()
+                status = status or code
+                print(f"== schemathesis: {log_path.stem}", flush=True)
+                print(log_path.read_text(), flush=True)
+            if status:
+                print("== the server's errors", flush=True)
+                print(server_errors(Path(folder) / "server.log"), flush=True)
             return status
         finally:
             server.terminate()
             server.wait(timeout=30)
+            server_log.close()
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ from allauth.core.exceptions import RateLimited, ReauthenticationRequired
 from django.contrib.sessions.backends.cached_db import SessionStore
 
 from accounts import services
+from accounts.models import User
+from tests.factories import PASSWORD
 from tests.test_errors import assert_error_shape
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +94,48 @@ def test_it_answers_allauths_rate_limit_with_429(alice_api, monkeypatch) -> None
     monkeypatch.setattr(services, "profile_update", limited)
     response = alice_api.patch("/api/v1/me", {"display_name": "A"}, format="json")
     assert_error_shape(response, 429)
+
+
+@pytest.mark.parametrize(
+    "path", ["/account/phone", "/auth/phone/verify", "/auth/phone/verify/resend"]
+)
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_it_answers_allauths_phone_endpoints_with_404(alice_api, anon, path, method) -> None:
+    """attune keeps no phone numbers."""
+    for client in (alice_api, anon):
+        response = client.generic(
+            method, f"{APP}{path}", '{"phone": "+314159265359"}', content_type="application/json"
+        )
+        assert_error_shape(response, 404)
+    response = anon.get(f"/_allauth/browser/v1{path}")
+    assert_error_shape(response, 404)
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [("/auth/sessions", "sessions"), ("/account/authenticators/webauthn", "authenticators")],
+)
+def test_it_answers_an_id_no_column_holds_with_400(alice_api, path, field) -> None:
+    body = f'{{"{field}": [{10**30}]}}'
+    response = alice_api.generic("DELETE", f"{APP}{path}", body, content_type="application/json")
+    assert_error_shape(response, 400)
+
+
+@pytest.mark.django_db(transaction=True)  # the failed insert must not end the test's transaction
+def test_it_answers_the_same_signup_sent_twice_at_once_with_409(anon, monkeypatch) -> None:
+    """Both requests pass allauth's check for a taken address before either has
+    written; the database keeps the first."""
+    from allauth.account.adapter import DefaultAccountAdapter
+
+    save_user = DefaultAccountAdapter.save_user
+
+    def the_other_request_wins(self, request, user, form, commit=True):  # type: ignore[no-untyped-def]
+        User.objects.create_user(email=form.cleaned_data["email"], password=PASSWORD)
+        return save_user(self, request, user, form, commit)
+
+    monkeypatch.setattr(DefaultAccountAdapter, "save_user", the_other_request_wins)
+    response = anon.post(
+        f"{APP}/auth/signup", {"email": "new@example.com", "password": PASSWORD}, format="json"
+    )
+    assert_error_shape(response, 409)
+    assert User.objects.filter(email="new@example.com").count() == 1

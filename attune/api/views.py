@@ -1,6 +1,8 @@
 from collections.abc import Sequence
 from typing import cast
 
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework.request import Request
 
 from accounts.models import User
@@ -21,3 +23,9 @@ def choice_param(request: Request, name: str, choices: Sequence[str]) -> str | N
     if value is not None and value not in choices:
         raise Invalid(f"One of: {', '.join(choices)}.", code="invalid_choice", param=name)
     return value
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    """404 in the shared shape (attune.middleware), whatever the method."""
+    raise Http404
