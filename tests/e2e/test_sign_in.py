@@ -168,6 +168,7 @@ def test_it_signs_in_with_a_code_from_an_authenticator_app(
     )
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_label("Code", exact=True)).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_text("Codes change every 30 seconds")).to_be_visible()
     assert page.url == f"{base_url}/login"
 
     page.get_by_label("Code", exact=True).fill(totp_now(secret))
@@ -324,6 +325,7 @@ def test_it_asks_for_the_password_in_place_then_carries_on(
     confirm_its_me(page, password="not my password")
     expect(dialog.get_by_label("Your password")).to_have_attribute("aria-invalid", "true")
     assert page.evaluate("window.__result === undefined && window.__error === undefined")
+    expect(dialog.get_by_text("That isn't your password")).to_be_visible()
     dialog.get_by_label("Your password").fill(PASSWORD)
     dialog.get_by_role("button", name="Confirm").click()
     assert outcome(page) == {"result": 200, "error": None}
@@ -381,7 +383,16 @@ def test_it_keeps_the_sign_in_screens_clear_and_accessible(
     settings.ACCOUNT_EMAIL_VERIFICATION = "optional"
     carol = new_context(bypass_csp=True).new_page()
     carol_user = User.objects.create_user(email="carol@example.com", password=PASSWORD)
-    log_in(carol, base_url, email=carol_user.email)
+    secret = generate_totp_secret()
+    TOTP.activate(carol_user, secret)
+    open_page(carol, f"{base_url}/login")
+    carol.get_by_label("Email").fill(carol_user.email)
+    carol.get_by_label("Password").fill(PASSWORD)
+    carol.get_by_role("button", name="Log in").click()
+    carol.get_by_label("Code", exact=True).fill(totp_now(secret))
+    carol.get_by_role("button", name="Sign in").click()
+    carol.wait_for_url(f"{base_url}/today")
+    expect(carol.locator("main")).not_to_have_attribute("aria-busy", "true")
     in_background(
         carol,
         """
@@ -389,7 +400,14 @@ def test_it_keeps_the_sign_in_screens_clear_and_accessible(
         await auth.request("POST", "account/email", { body: { email: "carol.new@example.com" } });
         """,
     )
-    expect(carol.get_by_role("dialog", name="Please confirm it's you")).to_be_visible()
+    dialog = carol.get_by_role("dialog", name="Please confirm it's you")
+    expect(dialog).to_be_visible()
+    dialog.get_by_label("Your password").fill("not quite")
+    dialog.get_by_role("button", name="Confirm").click()
+    expect(dialog.get_by_label("Your password")).to_have_attribute("aria-invalid", "true")
     look(carol, "reauthenticate", axe, findings)
+    dialog.get_by_role("button", name="Use a code from your authenticator app instead").click()
+    expect(dialog.get_by_label("Code from your authenticator app")).to_be_focused()
+    look(carol, "reauthenticate-code", axe, findings)
 
     assert findings == {}

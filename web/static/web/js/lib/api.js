@@ -86,7 +86,9 @@ export function failure(status, body) {
 const REAUTH_FLOWS = new Set(["reauthenticate", "mfa_reauthenticate"]);
 // The re-authentication requests themselves are never retried through the dialog.
 const REAUTH_PATHS = new Set([
-  `${AUTH}/auth/reauthenticate`, `${AUTH}/auth/2fa/reauthenticate`, `${AUTH}/auth/webauthn/reauthenticate`,
+  `${AUTH}/auth/reauthenticate`,
+  `${AUTH}/auth/2fa/reauthenticate`,
+  `${AUTH}/auth/webauthn/reauthenticate`,
 ]);
 
 /** The flows that would satisfy a "please re-authenticate" answer, or null for any other answer. */

@@ -10,6 +10,12 @@ import { passkeysSupported, usePasskey } from "./webauthn.js";
 
 const CANCELLED = "Nothing was changed. Whenever you are ready, try again and we will ask once more.";
 
+// allauth's words for a wrong answer, said the way attune speaks.
+const GENTLER = {
+  incorrect_password: "That isn't your password. Please try it once more.",
+  incorrect_code: "That code didn't work. Codes change every 30 seconds, so please try the one showing now.",
+};
+
 const MODES = {
   password: {
     path: "auth/reauthenticate",
@@ -73,7 +79,10 @@ async function confirm(mode, form) {
     body = { credential: await usePasskey(options.body.data.request_options) };
   }
   const { status, body: answer } = await authExchange("POST", MODES[mode].path, body);
-  if (status !== 200) throw failure(status, answer);
+  if (status === 200) return;
+  const error = failure(status, answer);
+  throw new ApiError(status, error.errors.map((item) => (
+    GENTLER[item.code] ? { ...item, message: GENTLER[item.code] } : item)), answer);
 }
 
 function ask(flows) {

@@ -17,6 +17,9 @@ const EMAIL_FIRST = "Please enter your email address above; then we can send you
 // while an unconfirmed address waits for its code; the emailed code works in both.
 const PASSWORD_PAUSED = "Signing in with a password is paused for this address for a few "
   + "minutes. You can still get in: choose “Email me a sign-in code” below.";
+const WRONG_APP_CODE = "That code didn't work. Codes change every 30 seconds, so please try "
+  + "the one showing now, or one of your recovery codes.";
+const WRONG_EMAILED_CODE = "That code didn't work. Please check it against the newest email from us.";
 const STAGE_OVER = "This sign-in took a little too long, so it has been reset. Please start again.";
 
 const STAGES = ["login-start", "code-confirm-form", "mfa-form"];
@@ -82,13 +85,20 @@ function keepNext(link) {
   if (next) link.search = `?next=${encodeURIComponent(next)}`;
 }
 
-/** A 409 from allauth means the step it belonged to is over: say so in words. */
-async function inStage(promise, message) {
+/**
+ * A 409 from allauth means the step it belonged to is over: say so in words.
+ * A wrong code (`incorrect_code`) is said with `wrongCode`, when given.
+ */
+async function inStage(promise, message, wrongCode = null) {
   try {
     return await promise;
   } catch (error) {
     if (error instanceof ApiError && error.status === 409) {
       throw new ApiError(409, [{ code: "stage_over", message }]);
+    }
+    if (wrongCode && error instanceof ApiError && error.has("incorrect_code")) {
+      throw new ApiError(error.status, error.errors.map((item) => (
+        item.code === "incorrect_code" ? { ...item, message: wrongCode } : item)), error.body);
     }
     throw error;
   }
@@ -158,7 +168,7 @@ function wireCode() {
   onSubmit(confirm, async () => {
     await proceed(await inStage(auth.request("POST", "auth/code/confirm", {
       body: { code: value(confirm, "code") },
-    }), CODE_SPENT));
+    }), CODE_SPENT, WRONG_EMAILED_CODE));
   });
   $("#code-resend").addEventListener("click", () => resend(confirm));
 }
@@ -180,7 +190,7 @@ function wireSecondStep() {
   onSubmit(form, async () => {
     await proceed(await inStage(auth.request("POST", "auth/2fa/authenticate", {
       body: { code: value(form, "code") },
-    }), STAGE_OVER));
+    }), STAGE_OVER, WRONG_APP_CODE));
   });
   $("#mfa-passkey").addEventListener("click", async () => {
     clearErrors(form);
