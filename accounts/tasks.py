@@ -11,10 +11,12 @@ from accounts import services
     retry_backoff_max=1800,
     max_retries=6,
 )
-def send_invitation_email(invitation_id: str) -> None:
+def send_invitation_email(invitation_id: str, *_old_token: str) -> None:
     """Safe to run twice: the service claims the invitation before it sends.
 
     Only the id travels through the broker; the token waits on the row, sealed.
+    (A message queued before that carried the token too: it is ignored, and
+    such an invitation, having nothing sealed, sends nothing.)
     """
     services.invitation_email_send(invitation_id=invitation_id)
 

@@ -197,3 +197,22 @@ def test_it_counts_the_day_from_each_invitation(alice_api) -> None:
     assert response.status_code == 201
     # Counts older than a day are forgotten.
     assert InvitedAddress.objects.count() == 1
+
+
+def test_it_sends_nothing_for_a_message_queued_with_a_token_before_the_upgrade(alice) -> None:
+    invitation = InvitationFactory.create(inviter=alice, token=TOKEN, email="friend@example.com")
+    send_invitation_email.apply(args=(str(invitation.pk), TOKEN)).get()
+    assert mail.outbox == []
+
+
+def test_it_sends_nothing_and_forgets_a_token_no_key_opens(alice_api, settings) -> None:
+    from attune.crypto import generate_key
+
+    created = alice_api.post(
+        "/api/v1/invitations", {"email": "friend@example.com"}, format="json"
+    ).json()
+    settings.FIELD_ENCRYPTION_KEYS = [generate_key()]  # the old key is gone
+    send_invitation_email.apply(args=(created["id"],)).get()
+    assert mail.outbox == []
+    invitation = Invitation.objects.get(pk=created["id"])
+    assert invitation.token_sealed == "" and invitation.emailed_at is None
