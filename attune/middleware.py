@@ -131,7 +131,9 @@ def _check_allauth_body(body: bytes) -> HttpResponse | None:
 
 def _reauthentication_required(request: HttpRequest) -> HttpResponse:
     """401 with the ways to confirm it is still you, as allauth's headless views
-    answer: the client re-authenticates, then repeats the request."""
+    answer: the client re-authenticates, then repeats the request. The flows
+    come from allauth's own function (internal: allauth has no public name for
+    it), so they stay what its headless 401 lists."""
     message = "Please confirm it is you (your password, or your authenticator) to continue."
     body = error_body(401, [error_item("reauthentication_required", message)])
     body["data"] = {"flows": get_reauthentication_flows(request.user)}

@@ -18,6 +18,10 @@ def cursor(text: str) -> str:
     [
         cursor("p=x"),
         cursor("p=2026-13-45"),
+        cursor("p=2026-01-01"),
+        cursor("p=2026-01-01T10:00:00"),
+        cursor("p=9999-12-31T23:59:59-23:59"),
+        cursor("p=0001-01-01T00:00:00+23:59"),
         cursor("o=-1"),
         cursor("r=x"),
         "not base64 at all!",

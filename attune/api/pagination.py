@@ -1,7 +1,9 @@
 from collections import OrderedDict
+from datetime import UTC
 from typing import Any
 
 from django.utils.dateparse import parse_datetime
+from django.utils.timezone import is_naive
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.response import Response
@@ -28,15 +30,18 @@ class CursorPage(CursorPagination):
     def decode_cursor(self, request: Any) -> Cursor | None:
         """A cursor we cannot read is the caller's mistake: 400 on `cursor`, not 404 or 500.
 
-        Every list here is ordered by a timestamp first, so a position that is not
-        one would only fail later, inside the query.
+        Every list here is ordered by a timestamp first, and our cursors carry it
+        with its offset; any other position would only fail later, in the query.
         """
         try:
             cursor = super().decode_cursor(request)
             position = cursor.position if cursor else None
-            if position is not None and parse_datetime(str(position)) is None:
+            moment = None if position is None else parse_datetime(str(position))
+            if position is not None and (moment is None or is_naive(moment)):
                 raise ValueError(position)
-        except (NotFound, ValueError):
+            if moment is not None:
+                moment.astimezone(UTC)  # OverflowError past the calendar's ends
+        except (NotFound, ValueError, OverflowError):
             raise ValidationError(
                 {"cursor": ["This page link is not valid any more: start from the first page."]},
                 code="invalid_cursor",
