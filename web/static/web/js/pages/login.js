@@ -39,16 +39,25 @@ function pendingFlow(result) {
 /** The second step, offering what this person set up. */
 function showSecondStep(flow) {
   const types = flow?.types || ["totp"];
-  const hasCode = types.includes("totp") || types.includes("recovery_codes");
+  const hasApp = types.includes("totp");
+  const hasRecovery = types.includes("recovery_codes");
+  const hasCode = hasApp || hasRecovery;
   const hasPasskey = types.includes("webauthn") && passkeysSupported();
   const codeInput = $("#mfa-code");
   $("#mfa-code-field").hidden = !hasCode;
   codeInput.disabled = !hasCode;
   $("#mfa-submit").hidden = !hasCode;
   $("#mfa-passkey").hidden = !hasPasskey;
-  $("#mfa-intro").textContent = hasCode
-    ? "Please enter the code your authenticator app shows for attune."
-    : "Please confirm with your passkey.";
+  $("#mfa-code-hint").hidden = !(hasApp && hasRecovery);
+  if (hasApp) {
+    $("#mfa-intro").textContent = "Please enter the code your authenticator app shows for attune.";
+  } else if (hasPasskey) {
+    $("#mfa-intro").textContent = hasRecovery
+      ? "Please confirm with your passkey. If it isn't to hand, one of your recovery codes works too."
+      : "Please confirm with your passkey.";
+  } else {
+    $("#mfa-intro").textContent = "Please enter one of your recovery codes.";
+  }
   codeInput.value = "";
   showStage("mfa-form");
 }
