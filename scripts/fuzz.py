@@ -138,6 +138,10 @@ def b64(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
 
 
+# Page positions no list can use: not a time, not a day, no offset, past year 9999.
+BAD_CURSORS = ("p=x", "o=x", "r=x", "p=2026-02-30", "p=2026-01-01", "p=9999-12-31T23:59-23:59")
+
+
 def hostile_requests(signed_out: str) -> list[tuple[str, str, bytes | None, str, int]]:
     """(method, path, body, token, the status it must get)."""
     too_big = b'{"title": "' + b"x" * 2_700_000 + b'"}'  # Django's limit is 2.5 MB
@@ -145,7 +149,7 @@ def hostile_requests(signed_out: str) -> list[tuple[str, str, bytes | None, str,
     requests: list[tuple[str, str, bytes | None, str, int]] = [
         ("GET", f"/api/v1/{path}?cursor={b64(cursor)}", None, "", 400)
         for path in ("triggers", "partner/triggers", "checkins", "boundaries")
-        for cursor in ("p=x", "o=x", "r=x", "p=2026-02-30")
+        for cursor in BAD_CURSORS
     ]
     for method, path in (
         ("POST", "/api/v1/triggers"),
