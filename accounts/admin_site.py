@@ -45,7 +45,7 @@ class AdminSite(admin.AdminSite):
     ) -> HttpResponse:
         user = request.user
         if not user.is_authenticated:
-            return redirect(f"/login?{urlencode({'next': self._next(request)})}")
+            return redirect(f"{reverse('login')}?{urlencode({'next': self._next(request)})}")
         if self.has_permission(request):
             return redirect(self._next(request))
         context = {
