@@ -56,12 +56,14 @@ def fuzz_database(folder: str) -> str:
     configured = os.environ.get("DATABASE_URL", "")
     if not configured.startswith("postgres"):
         return f"sqlite:///{folder}/fuzz.sqlite3"
-    server, _, _ = configured.rpartition("/")
-    for sql in ("DROP DATABASE IF EXISTS attune_fuzz", "CREATE DATABASE attune_fuzz"):
+    server, _, configured_name = configured.rpartition("/")
+    # Named after the configured database, so runs for two databases never meet.
+    name = re.sub(r"\W", "", configured_name.split("?")[0]) + "_fuzz"
+    for sql in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
         subprocess.run(  # noqa: S603
             [str(BIN / "python"), "-c", _PSQL, f"{server}/postgres", sql], check=True
         )
-    return f"{server}/attune_fuzz"
+    return f"{server}/{name}"
 
 
 _PSQL = """
