@@ -30,7 +30,7 @@ class TooManyInvitationEmails(DomainError):
     status = 429
     code = "throttled"
     message = (
-        "This address has had as many invitation emails as we send in a day. "
+        "You have sent this address as many invitation emails as we send in a day. "
         "You can still make a link without an email and pass it on yourself, "
         "or try again tomorrow."
     )

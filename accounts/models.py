@@ -169,10 +169,11 @@ class Invitation(models.Model):
 
 
 class InvitedAddress(models.Model):
-    """One invitation email asked for an address: the daily limit per recipient
-    counts these. The address is kept only as a keyed hash, and for a day."""
+    """One invitation email asked for an address: the daily limits count these.
+    The address is kept only as a keyed hash, and for a day."""
 
     address_hash = models.CharField(max_length=64)
+    inviter = models.ForeignKey(User, null=True, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=dj_timezone.now, db_index=True)
 
     class Meta:

@@ -59,7 +59,12 @@ def profile_update(
     return user
 
 
-INVITATION_EMAILS_PER_ADDRESS_PER_DAY = 3
+# One inviter may email one address this often a day; past it they hear so.
+INVITATION_EMAILS_PER_INVITER_PER_DAY = 3
+# Everyone together may email one address this often a day; past it the link is
+# still made but no email goes, and nobody is told, since telling would let one
+# inviter learn that others had invited the same person.
+INVITATION_EMAILS_PER_ADDRESS_PER_DAY = 5
 
 
 def invitation_url(token: str) -> str:
@@ -85,8 +90,7 @@ def invitation_create(*, inviter: User, email: str = "") -> NewInvitation:
     now = timezone.now()
     email = email.strip().lower()
     with transaction.atomic():
-        if email:
-            _count_invited_address(email=email, now=now)
+        send_email = bool(email) and _count_invited_address(inviter=inviter, email=email, now=now)
         invitation = Invitation(
             inviter=inviter,
             email=email,
@@ -94,27 +98,34 @@ def invitation_create(*, inviter: User, email: str = "") -> NewInvitation:
             created_at=now,
             expires_at=now + settings.INVITATION_TTL,
         )
-        if email:
+        if send_email:
             # The email task gets only the id (broker messages are not secret);
             # the token waits here, encrypted, until the email has gone.
             invitation.token_sealed = seal_token(token, invitation_id=invitation.pk)
         invitation.save(force_insert=True)
-        if email:
+        if send_email:
             invitation_id = str(invitation.pk)
             transaction.on_commit(lambda: tasks.send_invitation_email.delay(invitation_id))
     return NewInvitation(invitation=invitation, token=token)
 
 
-def _count_invited_address(*, email: str, now: datetime) -> None:
-    """At most a few invitation emails a day to one address, whoever asks:
-    nobody's inbox becomes a target for a stranger's messages."""
+def _count_invited_address(*, inviter: User, email: str, now: datetime) -> bool:
+    """Count one more invitation email to `email`; whether it may go.
+
+    Nobody's inbox becomes a target for a stranger's messages: a few a day from
+    each inviter (more is refused, which tells the inviter only of their own
+    invitations), and a few more from everyone together (past that, nothing is
+    sent and nothing is said).
+    """
     day_ago = now - timedelta(days=1)
     InvitedAddress.objects.filter(created_at__lt=day_ago).delete()
     address_hash = hash_address(email)
     recent = InvitedAddress.objects.filter(address_hash=address_hash, created_at__gte=day_ago)
-    if recent.count() >= INVITATION_EMAILS_PER_ADDRESS_PER_DAY:
+    if recent.filter(inviter=inviter).count() >= INVITATION_EMAILS_PER_INVITER_PER_DAY:
         raise TooManyInvitationEmails(param="email")
-    InvitedAddress.objects.create(address_hash=address_hash, created_at=now)
+    may_send = recent.count() < INVITATION_EMAILS_PER_ADDRESS_PER_DAY
+    InvitedAddress.objects.create(address_hash=address_hash, inviter=inviter, created_at=now)
+    return may_send
 
 
 def invitation_email_send(*, invitation_id: str) -> bool:

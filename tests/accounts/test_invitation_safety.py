@@ -161,11 +161,10 @@ def test_it_limits_how_often_anyone_can_be_looked_up_by_link(alice, anon, settin
     assert response.json()["errors"][0]["code"] == "throttled"
 
 
-def test_it_sends_one_address_only_three_invitations_a_day(login) -> None:
-    inviters = [login(UserFactory.create()) for _ in range(4)]
+def test_it_sends_one_inviter_only_three_emails_to_an_address_a_day(alice_api) -> None:
     statuses = [
-        client.post("/api/v1/invitations", {"email": "Target@Example.org"}, format="json")
-        for client in inviters
+        alice_api.post("/api/v1/invitations", {"email": "Target@Example.org"}, format="json")
+        for _ in range(4)
     ]
     assert [r.status_code for r in statuses] == [201, 201, 201, 429]
     assert statuses[3].json() == {
@@ -183,10 +182,29 @@ def test_it_sends_one_address_only_three_invitations_a_day(login) -> None:
     stored = list(InvitedAddress.objects.values_list("address_hash", flat=True))
     assert len(stored) == 3 and all("target" not in value.lower() for value in stored)
     # Another address, or a link with no email, is still fine.
-    assert (
-        inviters[3].post("/api/v1/invitations", {"email": "other@example.org"}).status_code == 201
-    )
-    assert inviters[3].post("/api/v1/invitations", {}).status_code == 201
+    assert alice_api.post("/api/v1/invitations", {"email": "other@example.org"}).status_code == 201
+    assert alice_api.post("/api/v1/invitations", {}).status_code == 201
+
+
+def test_it_stops_emailing_an_address_without_telling_one_inviter_of_another(
+    login, django_capture_on_commit_callbacks
+) -> None:
+    """Past five emails a day from everyone, links are still made but no email
+    goes, and the answer is the same: an inviter cannot learn that others
+    invited the same person."""
+    inviters = [login(UserFactory.create()) for _ in range(6)]
+    answers = []
+    with django_capture_on_commit_callbacks() as queued:
+        for client in inviters:
+            answers.append(client.post("/api/v1/invitations", {"email": "target@example.org"}))
+
+    assert [r.status_code for r in answers] == [201] * 6
+    assert set(answers[5].json()) == set(answers[0].json())
+    # Five emails queued (each waits with its sealed token); the sixth, none.
+    assert len(queued) == 5
+    sealed = Invitation.objects.exclude(token_sealed="").values_list("inviter", flat=True)
+    assert len(sealed) == 5
+    assert Invitation.objects.filter(email="target@example.org").count() == 6
 
 
 def test_it_counts_the_day_from_each_invitation(alice_api) -> None:
