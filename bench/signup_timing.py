@@ -60,7 +60,9 @@ def main() -> None:
         return time.perf_counter() - started, response.status_code
 
     signup("taken@example.com")  # the account the "taken" rounds collide with; warms up too
-    taken, new, statuses = [], [], set()
+    taken: list[float] = []
+    new: list[float] = []
+    statuses: set[int] = set()
     for n in range(args.rounds):
         for email, times in (("taken@example.com", taken), (f"new{n}@example.com", new)):
             seconds, status = signup(email)
