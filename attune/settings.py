@@ -227,6 +227,9 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Sign-in by an emailed code stays open when someone else has spent the
 # password attempts for an address (the adapter also keys those by client).
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# "Send a new code" works (twice per code flow; allauth rate-limits each send).
+ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = True
+ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 
 HEADLESS_ONLY = True
