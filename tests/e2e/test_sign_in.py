@@ -69,8 +69,16 @@ def outcome(page: Page) -> dict[str, Any]:
 
 
 def code_from_mail(address: str) -> str:
-    """The code in the newest email sent to `address`."""
+    """The code in the newest email sent to `address`.
+
+    The page's request may still be on its way when the test asks, so this waits
+    (a few seconds at most) for an email to arrive.
+    """
+    deadline = time.monotonic() + 10
     sent = [message for message in mail.outbox if address in message.to]
+    while not sent and time.monotonic() < deadline:
+        time.sleep(0.05)
+        sent = [message for message in mail.outbox if address in message.to]
     assert sent, f"no email to {address}"
     found = CODE_LINE.search(str(sent[-1].body))
     assert found, sent[-1].body
