@@ -4,7 +4,7 @@ from allauth.usersessions.models import UserSession
 from django.contrib import admin
 from django.http import HttpRequest
 
-from accounts.models import ConsentEvent, Partnership, User
+from accounts.models import User
 
 
 class ViewOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -40,24 +40,6 @@ class UserAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     readonly_fields = ["email", "is_staff", "is_superuser", "last_login", "created_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-
-@admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["id", "created_at", "ended_at"]
-    readonly_fields = ["id", "created_at", "ended_at"]
-
-
-@admin.register(ConsentEvent)
-class ConsentEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["user", "kind", "item_type", "created_at"]
-    readonly_fields = ["user", "kind", "partnership", "item_type", "item_id", "created_at"]
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
 
 

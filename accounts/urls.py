@@ -5,14 +5,4 @@ from accounts import views
 urlpatterns = [
     path("me", views.MeView.as_view(), name="me"),
     path("me/export", views.MeExportView.as_view(), name="me-export"),
-    path("invitations", views.InvitationListView.as_view(), name="invitations"),
-    path("invitations/accept", views.InvitationAcceptView.as_view(), name="invitation-accept"),
-    path("invitations/preview", views.InvitationPreviewView.as_view(), name="invitation-preview"),
-    path(
-        "invitations/<uuid:invitation_id>",
-        views.InvitationDetailView.as_view(),
-        name="invitation-detail",
-    ),
-    path("partnership", views.PartnershipView.as_view(), name="partnership"),
-    path("consent-log", views.ConsentLogView.as_view(), name="consent-log"),
 ]

@@ -1,35 +1,17 @@
-"""The accounts API: validate input, call one service, render output."""
+"""The person's API (`me`, `me/export`): validate input, call one service, render output."""
 
 from __future__ import annotations
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.generics import ListAPIView
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import exports, selectors, services
-from accounts.errors import InvalidInvitation
-from accounts.serializers import (
-    ConsentEventSerializer,
-    InvitationAcceptSerializer,
-    InvitationCreateSerializer,
-    InvitationPreviewInputSerializer,
-    InvitationPreviewSerializer,
-    InvitationSerializer,
-    MeSerializer,
-    MeUpdateSerializer,
-    NewInvitationSerializer,
-    PartnershipSerializer,
-    PartnershipUpdateSerializer,
-    PasswordSerializer,
-)
-from attune.api.throttling import PasswordCheckThrottle, WriteRateThrottle
+from accounts import exports, services
+from accounts.serializers import MeSerializer, MeUpdateSerializer, PasswordSerializer
+from attune.api.throttling import PasswordCheckThrottle
 from attune.api.views import caller
-from attune.errors import NotFound
 
 
 def _validated(serializer_class: type[serializers.Serializer], request: Request) -> dict:
@@ -75,95 +57,3 @@ class MeExportView(APIView):
         response = Response(exports.export_user(user=caller(request)))
         response["Content-Disposition"] = 'attachment; filename="attune-export.json"'
         return response
-
-
-class InvitationListView(ListAPIView):
-    serializer_class = InvitationSerializer
-    throttle_classes = [WriteRateThrottle]
-    throttle_scope = "invitations"
-
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.invitations_of(user=caller(self.request))
-
-    def get_serializer_context(self) -> dict:
-        return {**super().get_serializer_context(), "now": timezone.now()}
-
-    @extend_schema(request=InvitationCreateSerializer, responses={201: NewInvitationSerializer})
-    def post(self, request: Request) -> Response:
-        data = _validated(InvitationCreateSerializer, request)
-        created = services.invitation_create(inviter=caller(request), email=data.get("email", ""))
-        body = NewInvitationSerializer(created.invitation).data
-        body.update(token=created.token, url=created.url)
-        return Response(body, status=status.HTTP_201_CREATED)
-
-
-class InvitationDetailView(APIView):
-    @extend_schema(responses={204: None})
-    def delete(self, request: Request, invitation_id: str) -> Response:
-        services.invitation_withdraw(invitation_id=invitation_id, by=caller(request))
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-def _partnership_response(user, status_code: int = 200) -> Response:  # type: ignore[no-untyped-def]
-    membership = selectors.active_membership(user=user)
-    if membership is None:
-        raise NotFound("You have no partner right now.")
-    other = selectors.partner_membership(membership=membership)
-    context = {"partner": other.user if other else None}
-    return Response(PartnershipSerializer(membership, context=context).data, status=status_code)
-
-
-class InvitationAcceptView(APIView):
-    throttle_classes = [WriteRateThrottle]
-    throttle_scope = "invitation_accept"
-
-    @extend_schema(request=InvitationAcceptSerializer, responses={201: PartnershipSerializer})
-    def post(self, request: Request) -> Response:
-        data = _validated(InvitationAcceptSerializer, request)
-        services.invitation_accept(token=data["token"], user=caller(request))
-        return _partnership_response(caller(request), status.HTTP_201_CREATED)
-
-
-class InvitationPreviewView(APIView):
-    """Who sent the link in the body, for its holder, signed in or not yet.
-
-    A POST, so that the token travels in a body and never in a URL or a log.
-    """
-
-    permission_classes = [AllowAny]
-    throttle_classes = [WriteRateThrottle]
-    throttle_scope = "invitation_preview"
-
-    @extend_schema(
-        request=InvitationPreviewInputSerializer, responses={200: InvitationPreviewSerializer}
-    )
-    def post(self, request: Request) -> Response:
-        data = _validated(InvitationPreviewInputSerializer, request)
-        invitation = selectors.invitation_pending_by_token(token=data["token"])
-        if invitation is None:
-            raise InvalidInvitation()
-        return Response(InvitationPreviewSerializer(invitation).data)
-
-
-class PartnershipView(APIView):
-    @extend_schema(responses=PartnershipSerializer)
-    def get(self, request: Request) -> Response:
-        return _partnership_response(caller(request))
-
-    @extend_schema(request=PartnershipUpdateSerializer, responses=PartnershipSerializer)
-    def patch(self, request: Request) -> Response:
-        data = _validated(PartnershipUpdateSerializer, request)
-        services.partnership_set_paused(user=caller(request), paused=data["sharing_paused"])
-        return _partnership_response(caller(request))
-
-    @extend_schema(responses={204: None})
-    def delete(self, request: Request) -> Response:
-        services.partnership_end(user=caller(request))
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class ConsentLogView(ListAPIView):
-    serializer_class = ConsentEventSerializer
-
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.consent_events_of(user=caller(self.request))

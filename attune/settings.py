@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.usersessions",
     "accounts",
+    "partners",
     "triggers",
     "checkins",
     "sync",

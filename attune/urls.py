@@ -9,6 +9,7 @@ from attune.health import healthz
 
 api_v1 = [
     path("", include("accounts.urls")),
+    path("", include("partners.urls")),
     path("", include("triggers.urls")),
     path("", include("checkins.urls")),
     path("", include("sync.urls")),

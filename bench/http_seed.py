@@ -76,9 +76,10 @@ class Couple:
 
 
 def seed() -> Couple:
-    from accounts import services as accounts_services
-    from accounts.models import FeedEntry, Membership, User
+    from accounts.models import User
     from checkins import services as checkins_services
+    from partners import services as accounts_services
+    from partners.models import FeedEntry, Membership
     from triggers import services as triggers_services
     from triggers.models import Boundary, Trigger
 

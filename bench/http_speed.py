@@ -179,8 +179,8 @@ def main(argv: list[str]) -> int:
 def _run(options: argparse.Namespace, *, work_dir: Path) -> Any:
     from django.core.management import call_command
 
-    from accounts.models import FeedState
     from bench import http_load, http_profile, http_report, http_seed, http_server
+    from partners.models import FeedState
     from sync.feed import encode_cursor
 
     call_command("migrate", interactive=False, verbosity=0)

@@ -21,8 +21,9 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from psycopg import sql
 
-from accounts.models import Partnership, User
+from accounts.models import User
 from checkins.models import Prompt, Schedule
+from partners.models import Partnership
 
 BATCH = 100_000
 EVERY_DAY = json.dumps(list(range(7)))

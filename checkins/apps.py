@@ -6,6 +6,22 @@ class CheckinsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from checkins import exports, receivers  # noqa: F401  (connects to accounts' hooks)
+        """A check-in answer is a shareable kind."""
+        from checkins import exports, selectors
+        from checkins.models import CheckIn
+        from checkins.serializers import CheckInSerializer, PartnerCheckInSerializer
+        from partners import kinds
 
-        exports.register()
+        kinds.register(
+            kinds.Kind(
+                model=CheckIn,
+                sync_type="checkin",
+                partner_sync_type="partner_checkin",
+                owner_serializer=CheckInSerializer,
+                partner_serializer=PartnerCheckInSerializer,
+                shared_fields=CheckIn.SHARED_FIELDS,
+                export=("checkins", exports.export_checkins),
+                owner_rows=lambda viewer: selectors.checkins_of(viewer=viewer),
+                partner_rows=lambda viewer: selectors.partner_checkins(viewer=viewer),
+            )
+        )

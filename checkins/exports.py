@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from accounts.hooks import register_export
 from accounts.models import User
 from checkins import selectors
 from checkins.models import CheckIn, Prompt, Response, Schedule
@@ -14,12 +13,14 @@ from checkins.serializers import (
     ResponseSerializer,
     ScheduleSerializer,
 )
+from partners.viewer import viewer_of
 
 
 def export_checkins(*, user: User) -> dict[str, Any]:
     schedule = Schedule.objects.filter(user=user).first()
+    viewer = viewer_of(user=user)
     answers = (
-        CheckIn.objects.filter(owner=user)
+        CheckIn.objects.owned_by(viewer)
         .prefetch_related("triggers", "responses")
         .order_by("created_at")
     )
@@ -28,7 +29,7 @@ def export_checkins(*, user: User) -> dict[str, Any]:
     given = Response.objects.filter(responder=user).order_by("created_at")
     # Name the check-in only while it is shared with me: otherwise my export
     # must not tell whether it still exists.
-    visible = set(selectors.partner_checkins(viewer=user).values_list("pk", flat=True))
+    visible = set(selectors.partner_checkins(viewer=viewer).values_list("pk", flat=True))
     return {
         "schedule": ScheduleSerializer(schedule).data if schedule else None,
         "prompts": PromptSerializer(
@@ -43,7 +44,3 @@ def export_checkins(*, user: User) -> dict[str, Any]:
             for r in given
         ],
     }
-
-
-def register() -> None:
-    register_export("checkins", export_checkins)

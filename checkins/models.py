@@ -9,8 +9,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone as dj_timezone
 
-from accounts.models import Partnership, User
+from accounts.models import User
 from attune.fields import EncryptedTextField
+from partners.consent import ShareableQuerySet
+from partners.models import Partnership
 from triggers.models import Trigger
 
 NEEDS = ("comfort", "space", "listening", "help", "company", "nothing")
@@ -122,7 +124,12 @@ class CheckIn(models.Model):
     created_at = models.DateTimeField(default=dj_timezone.now)
     updated_at = models.DateTimeField(default=dj_timezone.now)
 
+    objects = ShareableQuerySet.as_manager()
+
     KIND = "checkin"
+    # What the partner sees of an answer (`PartnerCheckInSerializer`); the linked
+    # triggers are the owner's alone.
+    SHARED_FIELDS = ("pleasantness", "energy", "feelings", "need", "note")
 
     class Meta:
         indexes = [

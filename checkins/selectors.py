@@ -1,4 +1,5 @@
-"""Reads scoped to the person asking."""
+"""Reads scoped to the person asking. Answers go through the kernel's consent
+rule (`owned_by`, `shared_with`) given a `partners.viewer.Viewer`."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from accounts import selectors as accounts_selectors
 from accounts.models import User
 from attune.errors import NotFound
 from checkins.models import CheckIn, Prompt, Response, Schedule
+from partners.viewer import Viewer
 from triggers.models import Trigger
 
 
@@ -42,42 +43,24 @@ def _with_details(checkins: QuerySet[CheckIn], *, partnership_id: Any) -> QueryS
     )
 
 
-def checkins_of(*, owner: User) -> QuerySet[CheckIn]:
-    membership = accounts_selectors.active_membership(user=owner)
-    return checkins_within(
-        owner=owner, partnership_id=membership.partnership_id if membership else None
-    )
+def checkins_of(*, viewer: Viewer) -> QuerySet[CheckIn]:
+    """The viewer's answers, with the responses given within their current partnership."""
+    return _with_details(CheckIn.objects.owned_by(viewer), partnership_id=viewer.partnership_id)
 
 
-def checkins_within(*, owner: User, partnership_id: Any) -> QuerySet[CheckIn]:
-    """`owner`'s answers, with the responses given within `partnership_id`, the
-    owner's current partnership (None when unpaired) as read during this request."""
-    return _with_details(CheckIn.objects.filter(owner=owner), partnership_id=partnership_id)
-
-
-def checkin_of(*, owner: User, checkin_id: Any) -> CheckIn:
-    checkin = checkins_of(owner=owner).filter(pk=checkin_id).first()
+def checkin_of(*, viewer: Viewer, checkin_id: Any) -> CheckIn:
+    checkin = checkins_of(viewer=viewer).filter(pk=checkin_id).first()
     if checkin is None:
         raise NotFound()
     return checkin
 
 
-def partner_checkins(*, viewer: User) -> QuerySet[CheckIn]:
+def partner_checkins(*, viewer: Viewer) -> QuerySet[CheckIn]:
     """The partner's answers shared with the viewer right now."""
-    return shared_checkins(visible=accounts_selectors.shared_with_me_filter(viewer=viewer))
+    return _with_details(CheckIn.objects.shared_with(viewer), partnership_id=viewer.partnership_id)
 
 
-def shared_checkins(*, visible: dict[str, Any] | None) -> QuerySet[CheckIn]:
-    """The answers that `visible`, a `shared_with_me_filter` read during this
-    request, selects; none when it is None."""
-    if visible is None:
-        return CheckIn.objects.none()
-    return _with_details(
-        CheckIn.objects.filter(**visible), partnership_id=visible["shared_with_id"]
-    )
-
-
-def partner_checkin(*, viewer: User, checkin_id: Any) -> CheckIn:
+def partner_checkin(*, viewer: Viewer, checkin_id: Any) -> CheckIn:
     checkin = partner_checkins(viewer=viewer).filter(pk=checkin_id).first()
     if checkin is None:
         raise NotFound()

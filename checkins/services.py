@@ -14,14 +14,15 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from accounts import feed, sharing
-from accounts import services as accounts_services
-from accounts.models import Notification, User
+from accounts.models import User
 from accounts.quiet_hours import quiet_until
 from attune.errors import Conflict, Invalid, NotFound
 from checkins import slots, tasks
 from checkins.content import QUESTIONS
 from checkins.models import CheckIn, Prompt, Response, Schedule
+from partners import feed, sharing
+from partners import services as partner_services
+from partners.models import Notification
 
 SWEEP_AFTER = timedelta(minutes=5)
 ONE_TICK = timedelta(microseconds=1)
@@ -105,7 +106,7 @@ def dispatch(*, now: datetime | None = None, batch_size: int = 500) -> DispatchR
         reset={},
         result=result,
     )
-    accounts_services.notifications_send_due()
+    partner_services.notifications_send_due()
     return result
 
 
@@ -370,15 +371,8 @@ def _create(*, owner: User, fields: dict[str, Any], idempotency_key: str) -> Che
         )
     if shared and sharing.grant(item=checkin, by=owner):
         checkin.save(update_fields=["shared_with", "shared_at"])
-    feed.touch(checkin_touches(checkin, partner_ids=[sharing.audience(checkin)]))
+    sharing.item_changed(item=checkin)
     return checkin
-
-
-def checkin_touches(checkin: CheckIn, *, partner_ids: list[Any]) -> list[feed.Touch]:
-    """The feed entries for a change to a check-in: the owner's copy, the partner's."""
-    return [(checkin.owner_id, "checkin", checkin.pk)] + [
-        (partner_id, "partner_checkin", checkin.pk) for partner_id in partner_ids
-    ]
 
 
 def _set_triggers(checkin: CheckIn, trigger_ids: list[Any]) -> None:
@@ -400,7 +394,7 @@ def _set_triggers(checkin: CheckIn, trigger_ids: list[Any]) -> None:
 def checkin_update(*, checkin: CheckIn, by: User, fields: dict[str, Any]) -> CheckIn:
     with transaction.atomic():
         checkin = CheckIn.objects.select_for_update().get(pk=checkin.pk, owner=by)
-        seen_by = sharing.audience(checkin)
+        before = sharing.seen_by(checkin)
         fields = dict(fields)
         shared = fields.pop("shared", None)
         if "trigger_ids" in fields:
@@ -413,15 +407,17 @@ def checkin_update(*, checkin: CheckIn, by: User, fields: dict[str, Any]) -> Che
         elif shared is False:
             sharing.revoke(item=checkin, by=by)
         checkin.save()
-        feed.touch(checkin_touches(checkin, partner_ids=[seen_by, sharing.audience(checkin)]))
+        sharing.item_changed(item=checkin, before=before)
     return checkin
 
 
 def checkin_delete(*, checkin: CheckIn) -> None:
     with transaction.atomic():
-        touches = checkin_touches(checkin, partner_ids=[sharing.audience(checkin)])
+        before = sharing.seen_by(checkin)
+        deleted_pk = checkin.pk
         checkin.delete()
-        feed.touch(touches)
+        checkin.pk = deleted_pk
+        sharing.item_changed(item=checkin, before=before, deleted=True)
 
 
 def response_create(*, checkin: CheckIn, by: User, kind: str, note: str = "") -> Response:
@@ -436,6 +432,8 @@ def response_create(*, checkin: CheckIn, by: User, kind: str, note: str = "") ->
             kind=kind,
             note=note,
         )
-        accounts_services.notify(recipient=checkin.owner, kind=Notification.Kind.RESPONSE)
-        feed.touch(checkin_touches(checkin, partner_ids=[by.pk]))
+        partner_services.notify(recipient=checkin.owner, kind=Notification.Kind.RESPONSE)
+        feed.touch(
+            [(checkin.owner_id, "checkin", checkin.pk), (by.pk, "partner_checkin", checkin.pk)]
+        )
     return response

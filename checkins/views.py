@@ -27,6 +27,7 @@ from checkins.serializers import (
     ScheduleSerializer,
     SnoozeSerializer,
 )
+from partners.viewer import request_viewer
 
 
 def _validated(view: GenericAPIView, serializer_class: Any = None, **kwargs: Any) -> dict:
@@ -125,7 +126,7 @@ class CheckInList(ListCreateAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return _made_since(self.request, selectors.checkins_of(owner=caller(self.request)))
+        return _made_since(self.request, selectors.checkins_of(viewer=request_viewer(self.request)))
 
     @extend_schema(
         parameters=[
@@ -149,7 +150,7 @@ class CheckInList(ListCreateAPIView):
         )
         if not created:
             # The first answer, as it is now (responses may have come since).
-            checkin = selectors.checkin_of(owner=owner, checkin_id=checkin.pk)
+            checkin = selectors.checkin_of(viewer=request_viewer(request), checkin_id=checkin.pk)
         return Response(
             CheckInSerializer(checkin).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -160,20 +161,20 @@ class CheckInDetail(GenericAPIView):
     serializer_class = CheckInSerializer
 
     def get(self, request: Request, checkin_id: str) -> Response:
-        checkin = selectors.checkin_of(owner=caller(request), checkin_id=checkin_id)
+        checkin = selectors.checkin_of(viewer=request_viewer(request), checkin_id=checkin_id)
         return Response(CheckInSerializer(checkin).data)
 
     @extend_schema(request=CheckInUpdateSerializer, responses=CheckInSerializer)
     def patch(self, request: Request, checkin_id: str) -> Response:
-        owner = caller(request)
-        checkin = selectors.checkin_of(owner=owner, checkin_id=checkin_id)
+        viewer = request_viewer(request)
+        checkin = selectors.checkin_of(viewer=viewer, checkin_id=checkin_id)
         fields = _validated(self, CheckInUpdateSerializer, partial=True)
-        services.checkin_update(checkin=checkin, by=owner, fields=fields)
-        checkin = selectors.checkin_of(owner=owner, checkin_id=checkin_id)
+        services.checkin_update(checkin=checkin, by=viewer.user, fields=fields)
+        checkin = selectors.checkin_of(viewer=viewer, checkin_id=checkin_id)
         return Response(CheckInSerializer(checkin).data)
 
     def delete(self, request: Request, checkin_id: str) -> Response:
-        checkin = selectors.checkin_of(owner=caller(request), checkin_id=checkin_id)
+        checkin = selectors.checkin_of(viewer=request_viewer(request), checkin_id=checkin_id)
         services.checkin_delete(checkin=checkin)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -186,14 +187,16 @@ class PartnerCheckInList(ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return _made_since(self.request, selectors.partner_checkins(viewer=caller(self.request)))
+        return _made_since(
+            self.request, selectors.partner_checkins(viewer=request_viewer(self.request))
+        )
 
 
 class PartnerCheckInDetail(GenericAPIView):
     serializer_class = PartnerCheckInSerializer
 
     def get(self, request: Request, checkin_id: str) -> Response:
-        checkin = selectors.partner_checkin(viewer=caller(request), checkin_id=checkin_id)
+        checkin = selectors.partner_checkin(viewer=request_viewer(request), checkin_id=checkin_id)
         return Response(PartnerCheckInSerializer(checkin).data)
 
 
@@ -203,10 +206,10 @@ class PartnerCheckInResponses(CreateAPIView):
     throttle_scope = "responses"
 
     def post(self, request: Request, checkin_id: str) -> Response:
-        viewer = caller(request)
+        viewer = request_viewer(request)
         checkin = selectors.partner_checkin(viewer=viewer, checkin_id=checkin_id)
         data = _validated(self)
         response = services.response_create(
-            checkin=checkin, by=viewer, kind=data["kind"], note=data.get("note", "")
+            checkin=checkin, by=viewer.user, kind=data["kind"], note=data.get("note", "")
         )
         return Response(ResponseSerializer(response).data, status=status.HTTP_201_CREATED)

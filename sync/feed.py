@@ -1,93 +1,31 @@
 """Reading the change feed: each entry becomes the object's current data, or a
 deletion when the reader may no longer see it.
 
-Data is always read through the same selectors the API's list endpoints use, so
-the feed can never show more than the API does.
+Data is always read through the same selectors the API's list endpoints use
+(each registered kind's, `partners.kinds`), so the feed can never show more
+than the API does.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
-from django.db.models import QuerySet
 from rest_framework.serializers import BaseSerializer
 
-from accounts import selectors as accounts_selectors
-from accounts.models import FeedEntry, Membership, User
+from accounts.models import User
 from attune.errors import Invalid
-from checkins import selectors as checkins_selectors
-from checkins.serializers import CheckInSerializer, PartnerCheckInSerializer
-from triggers import selectors as triggers_selectors
-from triggers.models import Boundary, Trigger
-from triggers.serializers import (
-    BoundarySerializer,
-    PartnerBoundarySerializer,
-    PartnerTriggerSerializer,
-    QuestionSerializer,
-    TriggerSerializer,
-)
+from partners import kinds
+from partners.models import FeedEntry
+from partners.viewer import viewer_of
 
 
-class Reader:
-    """Who reads the feed, and their partnership as it is during this request.
-
-    The partnership is read once a page (and only when a type present needs it),
-    not once per type: every type of a page then sees the same state of it.
-    """
-
-    def __init__(self, user: User) -> None:
-        self.user = user
-
-    @cached_property
-    def membership(self) -> Membership | None:
-        return accounts_selectors.active_membership(user=self.user)
-
-    @property
-    def partnership_id(self) -> Any | None:
-        return self.membership.partnership_id if self.membership else None
-
-    @cached_property
-    def shared(self) -> dict[str, Any] | None:
-        return accounts_selectors.shared_with_me_filter(viewer=self.user)
-
-
-Visible = Callable[[Reader], QuerySet[Any]]
-
-# type → (what the reader may see of that type, how it is shown)
-TYPES: dict[str, tuple[Visible, type[BaseSerializer[Any]]]] = {
-    "trigger": (lambda r: triggers_selectors.own_items(Trigger, owner=r.user), TriggerSerializer),
-    "boundary": (
-        lambda r: triggers_selectors.own_items(Boundary, owner=r.user),
-        BoundarySerializer,
-    ),
-    "partner_trigger": (
-        lambda r: triggers_selectors.shared_items(Trigger, visible=r.shared),
-        PartnerTriggerSerializer,
-    ),
-    "partner_boundary": (
-        lambda r: triggers_selectors.shared_items(Boundary, visible=r.shared),
-        PartnerBoundarySerializer,
-    ),
-    "question": (
-        lambda r: triggers_selectors.questions_visible(
-            user=r.user, membership=r.membership, shared=r.shared
-        ),
-        QuestionSerializer,
-    ),
-    "checkin": (
-        lambda r: checkins_selectors.checkins_within(owner=r.user, partnership_id=r.partnership_id),
-        CheckInSerializer,
-    ),
-    "partner_checkin": (
-        lambda r: checkins_selectors.shared_checkins(visible=r.shared),
-        PartnerCheckInSerializer,
-    ),
-}
+def types() -> dict[str, tuple[kinds.Rows, type[BaseSerializer[Any]]]]:
+    """type → (what the viewer may see of that type, how it is shown): every
+    registered kind's own and partner copies, and what follows them."""
+    return kinds.sync_types()
 
 
 @dataclass
@@ -150,12 +88,15 @@ def _current_data(*, user: User, keys: list[tuple[str, Any]]) -> dict[tuple[str,
     for kind, object_id in keys:
         wanted.setdefault(kind, []).append(object_id)
     found: dict[tuple[str, Any], Any] = {}
-    reader = Reader(user)
+    # The viewer is read once a page, so every type of a page sees one state of
+    # the partnership.
+    viewer = viewer_of(user=user)
+    served = types()
     for kind, ids in wanted.items():
-        if kind not in TYPES:
+        if kind not in served:
             continue
-        visible, serializer = TYPES[kind]
-        objects = list(visible(reader).filter(pk__in=ids))
+        visible, serializer = served[kind]
+        objects = list(visible(viewer).filter(pk__in=ids))
         for obj, data in zip(objects, serializer(objects, many=True).data, strict=True):
             found[(kind, obj.pk)] = data
     return found

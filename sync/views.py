@@ -16,7 +16,7 @@ DEFAULT_LIMIT, MAX_LIMIT = 100, 500
 ChangeSerializer = inline_serializer(
     "Change",
     {
-        "type": serializers.ChoiceField(choices=sorted(feed.TYPES)),
+        "type": serializers.ChoiceField(choices=sorted(feed.types())),
         "id": serializers.UUIDField(),
         "op": serializers.ChoiceField(choices=["upsert", "delete"]),
         "data": serializers.DictField(

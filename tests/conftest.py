@@ -14,8 +14,9 @@ from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts import services
-from accounts.models import Membership, Partnership, User
+from accounts.models import User
+from partners import services
+from partners.models import Membership, Partnership
 from tests.factories import PASSWORD, UserFactory
 
 

@@ -5,8 +5,9 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from accounts.models import Invitation, Membership, User
-from accounts.tokens import hash_token
+from accounts.models import User
+from partners.models import Invitation, Membership
+from partners.tokens import hash_token
 from triggers.models import Boundary, Question, Trigger
 
 PASSWORD = "a quiet place to talk"

@@ -6,6 +6,51 @@ class TriggersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from triggers import exports, receivers  # noqa: F401  (connects to accounts' hooks)
+        """Triggers and boundaries are shareable kinds; questions follow them."""
+        from partners import kinds
+        from triggers import exports, selectors, services
+        from triggers.models import Boundary, Trigger
+        from triggers.serializers import (
+            BoundarySerializer,
+            PartnerBoundarySerializer,
+            PartnerTriggerSerializer,
+            QuestionSerializer,
+            TriggerSerializer,
+        )
 
-        exports.register()
+        kinds.register(
+            kinds.Kind(
+                model=Trigger,
+                sync_type="trigger",
+                partner_sync_type="partner_trigger",
+                owner_serializer=TriggerSerializer,
+                partner_serializer=PartnerTriggerSerializer,
+                shared_fields=Trigger.SHARED_FIELDS,
+                export=("triggers", exports.export_triggers),
+                cleared_when_unshared=("acknowledged_at",),
+                threads=selectors.threads_on,
+            )
+        )
+        kinds.register(
+            kinds.Kind(
+                model=Boundary,
+                sync_type="boundary",
+                partner_sync_type="partner_boundary",
+                owner_serializer=BoundarySerializer,
+                partner_serializer=PartnerBoundarySerializer,
+                shared_fields=Boundary.SHARED_FIELDS,
+                export=("boundaries", exports.export_boundaries),
+                cleared_when_unshared=("acknowledged_at",),
+                threads=selectors.threads_on,
+            )
+        )
+        kinds.register_related(
+            kinds.Related(
+                sync_type="question",
+                rows=selectors.questions_visible,
+                serializer=QuestionSerializer,
+                on_partnership_end=services.threads_ended,
+                on_owner_leaving=services.answers_erase,
+            )
+        )
+        kinds.register_export("questions", exports.export_questions)

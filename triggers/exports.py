@@ -1,4 +1,4 @@
-"""The triggers app's sections of `me/export`."""
+"""The triggers app's sections of `me/export` (registered in `triggers.apps`)."""
 
 from __future__ import annotations
 
@@ -6,23 +6,21 @@ from typing import Any
 
 from django.db.models import Q
 
-from accounts.hooks import register_export
 from accounts.models import User
+from partners.viewer import viewer_of
 from triggers import selectors
 from triggers.models import Boundary, Question, Trigger
 from triggers.serializers import BoundarySerializer, QuestionSerializer, TriggerSerializer
 
 
 def export_triggers(*, user: User) -> Any:
-    return TriggerSerializer(
-        Trigger.objects.filter(owner=user).order_by("created_at"), many=True
-    ).data
+    mine = selectors.own_items(Trigger, viewer=viewer_of(user=user))
+    return TriggerSerializer(mine.order_by("created_at"), many=True).data
 
 
 def export_boundaries(*, user: User) -> Any:
-    return BoundarySerializer(
-        Boundary.objects.filter(owner=user).order_by("created_at"), many=True
-    ).data
+    mine = selectors.own_items(Boundary, viewer=viewer_of(user=user))
+    return BoundarySerializer(mine.order_by("created_at"), many=True).data
 
 
 def export_questions(*, user: User) -> dict[str, Any]:
@@ -50,13 +48,8 @@ def export_questions(*, user: User) -> dict[str, Any]:
 def _visible_threads(*, user: User) -> set[tuple[Any, Any]]:
     """(partnership, item) pairs whose thread `user` may read as the partner now."""
     pairs: set[tuple[Any, Any]] = set()
+    viewer = viewer_of(user=user)
     for model in (Trigger, Boundary):
-        shared = selectors.partner_items(model, viewer=user)
+        shared = selectors.partner_items(model, viewer=viewer)
         pairs.update(shared.values_list("shared_with_id", "pk"))
     return pairs
-
-
-def register() -> None:
-    register_export("triggers", export_triggers)
-    register_export("boundaries", export_boundaries)
-    register_export("questions", export_questions)

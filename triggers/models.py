@@ -14,8 +14,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Partnership, User
+from accounts.models import User
 from attune.fields import EncryptedTextField
+from partners.consent import ShareableQuerySet
+from partners.models import Partnership
 
 NEEDS = ("comfort", "space", "listening", "help", "company", "nothing")
 
@@ -34,7 +36,10 @@ class SharedItem(models.Model):
     # When what the partner can see last changed (edits to `notes` do not count).
     content_changed_at = models.DateTimeField(default=timezone.now)
 
-    # The fields a partner may see, besides the item's id and dates.
+    objects = ShareableQuerySet.as_manager()
+
+    # The fields a partner may see, besides the item's id and dates (what this
+    # kind registers with `partners.kinds` as its shared fields).
     SHARED_FIELDS: tuple[str, ...] = ()
     KIND = ""
 

@@ -1,7 +1,8 @@
 """Every write to triggers, boundaries and their questions. One transaction each.
 
-Each write also tells the change feed (`accounts.feed`) whose view changed: the
-owner, and the partner when the item was or becomes visible to them.
+Each write then tells the kernel what changed (`partners.sharing.item_changed`),
+which decides whose feed hears of it: the owner always, the partner only when
+what they can see changed.
 """
 
 from __future__ import annotations
@@ -9,24 +10,19 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from accounts import feed, sharing
-from accounts import selectors as accounts_selectors
-from accounts import services as accounts_services
-from accounts.models import Notification, User
+from accounts.models import User
 from attune.errors import NotFound
+from partners import feed, sharing
+from partners import selectors as partner_selectors
+from partners import services as partner_services
+from partners.consent import shareable
+from partners.models import Notification
 from triggers.models import Question, SharedItem
 
 Item = TypeVar("Item", bound=SharedItem)
-
-
-def item_touches(item: SharedItem, *, partner_id: Any) -> list[feed.Touch]:
-    """The feed entries for a change to `item`: the owner's copy, the partner's."""
-    return [
-        (item.owner_id, item.KIND, item.pk),
-        (partner_id, f"partner_{item.KIND}", item.pk),
-    ]
 
 
 def thread_touches(item: SharedItem, *, partnership_id: Any, recipients: list[Any]) -> list[Any]:
@@ -42,15 +38,16 @@ def thread_touches(item: SharedItem, *, partnership_id: Any, recipients: list[An
 def item_create(*, model: type[Item], owner: User, fields: dict[str, Any]) -> Item:
     now = timezone.now()
     with transaction.atomic():
-        item = model._default_manager.create(
+        item = shareable(model).create(
             owner=owner, created_at=now, updated_at=now, content_changed_at=now, **fields
         )
-        feed.touch(item_touches(item, partner_id=None))
+        sharing.item_changed(item=item)
     return item
 
 
 def item_update(*, item: Item, fields: dict[str, Any]) -> Item:
     now = timezone.now()
+    before = sharing.seen_by(item)
     changed = [name for name, value in fields.items() if getattr(item, name) != value]
     for name in changed:
         setattr(item, name, fields[name])
@@ -61,42 +58,42 @@ def item_update(*, item: Item, fields: dict[str, Any]) -> Item:
         item.content_changed_at = now
     with transaction.atomic():
         item.save(update_fields=[*changed, "updated_at", "content_changed_at"])
-        feed.touch(item_touches(item, partner_id=sharing.audience(item)))
+        sharing.item_changed(item=item, before=before)
     return item
 
 
 def item_delete(*, item: SharedItem) -> None:
     """The owner's answers go with the item; the askers keep their questions, detached."""
     with transaction.atomic():
-        partner_id = sharing.audience(item)
-        touches = item_touches(item, partner_id=partner_id) + thread_touches(
+        before = sharing.seen_by(item)
+        threads = thread_touches(
             item,
             partnership_id=item.shared_with_id,
             recipients=[
                 item.owner_id,
-                accounts_selectors.other_member_id(
+                partner_selectors.other_member_id(
                     partnership_id=item.shared_with_id, user_id=item.owner_id
                 ),
             ],
         )
         Question.objects.filter(**{item.KIND: item}).update(answer=None, answered_at=None)
+        deleted_pk = item.pk
         item.delete()
-        feed.touch(touches)
+        item.pk = deleted_pk
+        sharing.item_changed(item=item, before=before, deleted=True)
+        feed.touch(threads)
 
 
 def item_share(*, item: Item, by: User) -> Item:
     """Share with `by`'s current partnership. Sharing what is already shared does nothing."""
     with transaction.atomic():
         item = _locked(item, owner=by)
+        before = sharing.seen_by(item)
         if sharing.grant(item=item, by=by):
             # A new share starts unacknowledged.
             item.acknowledged_at = None
             item.save(update_fields=["shared_with", "shared_at", "acknowledged_at"])
-            partner_id = sharing.audience(item)
-            feed.touch(
-                item_touches(item, partner_id=partner_id)
-                + thread_touches(item, partnership_id=item.shared_with_id, recipients=[partner_id])
-            )
+            sharing.item_changed(item=item, before=before)
         return item
 
 
@@ -104,19 +101,16 @@ def item_unshare(*, item: Item, by: User) -> Item:
     """Stop sharing at once. Revoking what is not shared does nothing."""
     with transaction.atomic():
         item = _locked(item, owner=by)
-        partner_id, partnership_id = sharing.audience(item), item.shared_with_id
+        before = sharing.seen_by(item)
         if sharing.revoke(item=item, by=by):
             item.acknowledged_at = None
             item.save(update_fields=["shared_with", "shared_at", "acknowledged_at"])
-            feed.touch(
-                item_touches(item, partner_id=partner_id)
-                + thread_touches(item, partnership_id=partnership_id, recipients=[partner_id])
-            )
+            sharing.item_changed(item=item, before=before)
         return item
 
 
 def _locked(item: Item, *, owner: User) -> Item:
-    locked = type(item)._default_manager.select_for_update().filter(pk=item.pk, owner=owner).first()
+    locked = shareable(type(item)).select_for_update().filter(pk=item.pk, owner=owner).first()
     if locked is None:
         raise NotFound()
     return locked
@@ -127,7 +121,7 @@ def item_acknowledge(*, item: Item, by: User) -> Item:
     item.acknowledged_at = timezone.now()
     with transaction.atomic():
         type(item)._default_manager.filter(pk=item.pk).update(acknowledged_at=item.acknowledged_at)
-        feed.touch(item_touches(item, partner_id=by.pk))
+        feed.touch([(item.owner_id, item.KIND, item.pk), (by.pk, f"partner_{item.KIND}", item.pk)])
     return item
 
 
@@ -139,7 +133,7 @@ def question_ask(*, item: SharedItem, by: User, text: str) -> Question:
         question = Question.objects.create(
             **{item.KIND: item}, asker=by, partnership_id=item.shared_with_id, text=text
         )
-        accounts_services.notify(recipient=item.owner, kind=Notification.Kind.QUESTION)
+        partner_services.notify(recipient=item.owner, kind=Notification.Kind.QUESTION)
         feed.touch([(item.owner_id, "question", question.pk), (by.pk, "question", question.pk)])
     return question
 
@@ -149,7 +143,7 @@ def question_answer(*, question: Question, text: str) -> Question:
         question.answer = text
         question.answered_at = timezone.now()
         question.save(update_fields=["answer", "answered_at"])
-        accounts_services.notify(recipient=question.asker, kind=Notification.Kind.ANSWER)
+        partner_services.notify(recipient=question.asker, kind=Notification.Kind.ANSWER)
         item = question.item
         feed.touch(
             [
@@ -158,3 +152,25 @@ def question_answer(*, question: Question, text: str) -> Question:
             ]
         )
     return question
+
+
+def threads_ended(partnership_id: Any, member_ids: list[Any]) -> list[Any]:
+    """A partnership ended: its threads leave both feeds (the kernel calls this)."""
+    touches = []
+    for question in Question.objects.filter(partnership_id=partnership_id).select_related(
+        "trigger", "boundary"
+    ):
+        about = question.item
+        touches += [
+            (about.owner_id if about else None, "question", question.pk),
+            (question.asker_id, "question", question.pk),
+        ]
+    return touches
+
+
+def answers_erase(user: User) -> None:
+    """An account is going (the kernel calls this): answers are the owner's words
+    and go with it. The partner's questions stay theirs, detached from the items."""
+    Question.objects.filter(Q(trigger__owner=user) | Q(boundary__owner=user)).update(
+        answer=None, answered_at=None
+    )

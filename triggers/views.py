@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from attune.api.schema import ItemAutoSchema
 from attune.api.throttling import WriteRateThrottle
 from attune.api.views import caller, choice_param
+from partners.viewer import request_viewer
 from triggers import selectors, services
 from triggers.models import SharedItem
 from triggers.serializers import (
@@ -34,12 +35,12 @@ class ItemView(GenericAPIView):
 
     def own_item(self) -> SharedItem:
         return selectors.own_item(
-            self.model, owner=caller(self.request), item_id=self.kwargs["item_id"]
+            self.model, viewer=request_viewer(self.request), item_id=self.kwargs["item_id"]
         )
 
     def partner_item(self) -> SharedItem:
         return selectors.partner_item(
-            self.model, viewer=caller(self.request), item_id=self.kwargs["item_id"]
+            self.model, viewer=request_viewer(self.request), item_id=self.kwargs["item_id"]
         )
 
     def render(self, item: SharedItem, status_code: int = status.HTTP_200_OK) -> Response:
@@ -53,7 +54,7 @@ class ItemView(GenericAPIView):
 
 class OwnItemList(ItemView, ListCreateAPIView):
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.own_items(self.model, owner=caller(self.request))
+        return selectors.own_items(self.model, viewer=request_viewer(self.request))
 
     def post(self, request: Request) -> Response:
         item = services.item_create(
@@ -92,7 +93,7 @@ class OwnItemQuestions(ItemView, ListAPIView):
     serializer_class = QuestionSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.questions_for_owner(self.own_item(), owner=caller(self.request))
+        return selectors.questions_for_owner(self.own_item(), viewer=request_viewer(self.request))
 
 
 class PartnerItemView(ItemView):
@@ -104,7 +105,7 @@ class PartnerItemList(PartnerItemView, ListAPIView):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         # Rows, not model instances: what the page shows and the cursor orders by.
         shown = PartnerItemSerializer.columns(self.model)
-        items = selectors.partner_items(self.model, viewer=caller(self.request))
+        items = selectors.partner_items(self.model, viewer=request_viewer(self.request))
         return items.values(*shown, "created_at")
 
 
@@ -142,7 +143,9 @@ class QuestionAnswer(GenericAPIView):
 
     @extend_schema(request=AnswerSerializer, responses=QuestionSerializer)
     def post(self, request: Request, question_id: str) -> Response:
-        question = selectors.question_for_owner(owner=caller(request), question_id=question_id)
+        question = selectors.question_for_owner(
+            viewer=request_viewer(request), question_id=question_id
+        )
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         question = services.question_answer(
@@ -180,7 +183,7 @@ class QuestionList(ListAPIView):
         about = choice_param(self.request, "about", ABOUT)
         answered = choice_param(self.request, "answered", ("true", "false"))
         return selectors.questions_listed_for(
-            caller(self.request),
+            request_viewer(self.request),
             about=about,
             answered=None if answered is None else answered == "true",
         )

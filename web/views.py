@@ -23,9 +23,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
-from accounts import services
 from checkins.content import FEELINGS
 from checkins.models import CheckIn
+from partners import services
 from triggers.models import NEEDS, Boundary, Trigger
 
 View = Callable[..., HttpResponse]

@@ -1,8 +1,9 @@
-"""Who may do what under /api/v1/: one row per actor, method and endpoint.
+"""Who may do what under /api/v1/ with accounts: one row per actor, method and route.
 
-The actors: alice (the owner), bob (her current partner), dave (her ex-partner),
-carol (a stranger) and an anonymous caller. `{id}` is always alice's pending
-invitation. Outsiders get 404, never 403, and a refused request writes nothing.
+The actors are the harness's (tests/authz.py): alice, her partner bob, her
+ex-partner dave, her next partner erin, carol a stranger, and an anonymous caller.
+`{id}` is always alice's pending invitation. Outsiders get 404, never 403, and a
+refused request writes nothing.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from typing import Any, cast
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.models import ConsentEvent, Invitation, Membership, Partnership, User
+from accounts.models import User
+from partners.models import ConsentEvent, Invitation, Membership, Partnership
+from tests import authz
+from tests.authz import Cast, Row, assert_error_body, call
 from tests.factories import PASSWORD, InvitationFactory
 
 pytestmark = pytest.mark.django_db
 
-# Every route of accounts has a row for each of them (tests/test_routes.py checks).
-ACTORS = ("alice", "bob", "dave", "carol", "anon")
 INVITATION_TOKEN = "alices-invitation-token-0123456789abcdef"
 RENAME = {"display_name": "Renamed"}
 PAUSE = {"sharing_paused": True}
@@ -29,83 +31,35 @@ ERASE = {"password": PASSWORD}
 ACCEPT = {"token": INVITATION_TOKEN}
 PREVIEW = {"token": INVITATION_TOKEN}
 
-# (actor, method, path template, body, expected status)
-MATRIX: list[tuple[str, str, str, dict[str, Any] | None, int]] = [
+# fmt: off
+# (method, path template, body, statuses in the order of authz.ACTORS)
+#                                                            ali bob dav eri car ano
+ROWS = authz.rows("default", authz.ACTORS, [
     # me: always the caller's own profile; DELETE erases the caller, nobody else.
-    ("alice", "GET", "me", None, 200),
-    ("bob", "GET", "me", None, 200),
-    ("dave", "GET", "me", None, 200),
-    ("carol", "GET", "me", None, 200),
-    ("anon", "GET", "me", None, 401),
-    ("alice", "PATCH", "me", RENAME, 200),
-    ("bob", "PATCH", "me", RENAME, 200),
-    ("dave", "PATCH", "me", RENAME, 200),
-    ("carol", "PATCH", "me", RENAME, 200),
-    ("anon", "PATCH", "me", RENAME, 401),
-    ("alice", "DELETE", "me", ERASE, 204),
-    ("bob", "DELETE", "me", ERASE, 204),
-    ("dave", "DELETE", "me", ERASE, 204),
-    ("carol", "DELETE", "me", ERASE, 204),
-    ("anon", "DELETE", "me", ERASE, 401),
+    ("GET", "me", None,                                     "200 200 200 200 200 401"),
+    ("PATCH", "me", RENAME,                                 "200 200 200 200 200 401"),
+    ("DELETE", "me", ERASE,                                 "204 204 204 204 204 401"),
     # me/export: everything the caller owns, and nothing of anyone else.
-    ("alice", "GET", "me/export", None, 200),
-    ("bob", "GET", "me/export", None, 200),
-    ("dave", "GET", "me/export", None, 200),
-    ("carol", "GET", "me/export", None, 200),
-    ("anon", "GET", "me/export", None, 401),
+    ("GET", "me/export", None,                              "200 200 200 200 200 401"),
     # invitations: each lists only their own; someone paired cannot invite.
-    ("alice", "GET", "invitations", None, 200),
-    ("bob", "GET", "invitations", None, 200),
-    ("dave", "GET", "invitations", None, 200),
-    ("carol", "GET", "invitations", None, 200),
-    ("anon", "GET", "invitations", None, 401),
-    ("alice", "POST", "invitations", {}, 409),
-    ("bob", "POST", "invitations", {}, 409),
-    ("dave", "POST", "invitations", {}, 201),
-    ("carol", "POST", "invitations", {}, 201),
-    ("anon", "POST", "invitations", {}, 401),
+    ("GET", "invitations", None,                            "200 200 200 200 200 401"),
+    ("POST", "invitations", {},                             "409 409 201 409 201 401"),
     # invitations/{id}: only its inviter may withdraw it; to anyone else it does not exist.
-    ("alice", "DELETE", "invitations/{id}", None, 204),
-    ("bob", "DELETE", "invitations/{id}", None, 404),
-    ("dave", "DELETE", "invitations/{id}", None, 404),
-    ("carol", "DELETE", "invitations/{id}", None, 404),
-    ("anon", "DELETE", "invitations/{id}", None, 401),
-    # invitations/accept with alice's token: she is paired already, so nobody pairs.
-    ("alice", "POST", "invitations/accept", ACCEPT, 400),
-    ("bob", "POST", "invitations/accept", ACCEPT, 409),
-    ("dave", "POST", "invitations/accept", ACCEPT, 409),
-    ("carol", "POST", "invitations/accept", ACCEPT, 409),
-    ("anon", "POST", "invitations/accept", ACCEPT, 401),
+    ("DELETE", "invitations/{id}", None,                    "204 404 404 404 404 401"),
+    # invitations/accept with alice's token: she is paired already, so nobody pairs;
+    # once she has paired with erin, her pending invitations are void.
+    ("POST", "invitations/accept", ACCEPT,                  "400 409 409 400 409 401"),
     # invitations/preview: whoever holds the link learns who sent it (a name, an
     # expiry), signed in or not yet; the token is its own permission.
-    ("alice", "POST", "invitations/preview", PREVIEW, 200),
-    ("bob", "POST", "invitations/preview", PREVIEW, 200),
-    ("dave", "POST", "invitations/preview", PREVIEW, 200),
-    ("carol", "POST", "invitations/preview", PREVIEW, 200),
-    ("anon", "POST", "invitations/preview", PREVIEW, 200),
-    # partnership: the two partners only; an ex-partner learns nothing.
-    ("alice", "GET", "partnership", None, 200),
-    ("bob", "GET", "partnership", None, 200),
-    ("dave", "GET", "partnership", None, 404),
-    ("carol", "GET", "partnership", None, 404),
-    ("anon", "GET", "partnership", None, 401),
-    ("alice", "PATCH", "partnership", PAUSE, 200),
-    ("bob", "PATCH", "partnership", PAUSE, 200),
-    ("dave", "PATCH", "partnership", PAUSE, 404),
-    ("carol", "PATCH", "partnership", PAUSE, 404),
-    ("anon", "PATCH", "partnership", PAUSE, 401),
-    ("alice", "DELETE", "partnership", None, 204),
-    ("bob", "DELETE", "partnership", None, 204),
-    ("dave", "DELETE", "partnership", None, 404),
-    ("carol", "DELETE", "partnership", None, 404),
-    ("anon", "DELETE", "partnership", None, 401),
+    ("POST", "invitations/preview", PREVIEW,                "200 200 200 400 200 200"),
+    # partnership: the two current partners only; an ex-partner learns nothing.
+    ("GET", "partnership", None,                            "200 200 404 200 404 401"),
+    ("PATCH", "partnership", PAUSE,                         "200 200 404 200 404 401"),
+    ("DELETE", "partnership", None,                         "204 204 404 204 404 401"),
     # consent-log: the caller's own events only.
-    ("alice", "GET", "consent-log", None, 200),
-    ("bob", "GET", "consent-log", None, 200),
-    ("dave", "GET", "consent-log", None, 200),
-    ("carol", "GET", "consent-log", None, 200),
-    ("anon", "GET", "consent-log", None, 401),
-]
+    ("GET", "consent-log", None,                            "200 200 200 200 200 401"),
+])
+# fmt: on
 
 # Endpoints whose every answer must hold only the caller's own data. The others
 # (partnership, accept) name the partner when they succeed.
@@ -116,10 +70,23 @@ OWN_DATA_ONLY = {"me", "me/export", "invitations", "invitations/{id}", "consent-
 class World:
     users: dict[str, User]
     invitation: Invitation
-    partnership: Partnership
+    partnership: Partnership  # alice and bob's
+
+    def item_id(self, template: str) -> Any:
+        return self.invitation.pk
 
     def path(self, template: str) -> str:
-        return "/api/v1/" + template.format(id=self.invitation.pk)
+        return authz.api(template, self.invitation.pk)
+
+    def hidden(self, row: Row) -> set[str]:
+        found = set()
+        if row.status >= 400:
+            # A refusal names nobody.
+            found |= self.foreign_markers(row.actor)
+            found |= {u.display_name for name, u in self.users.items() if name != row.actor}
+        if row.template in OWN_DATA_ONLY:
+            found |= self.foreign_markers(row.actor)
+        return found
 
     def markers(self, name: str) -> set[str]:
         """Strings that identify `name`'s data: ids, email, invitations, consent events."""
@@ -140,50 +107,33 @@ class World:
         return foreign
 
 
-@pytest.fixture
-def world(alice: User, bob: User, carol: User, dave: User) -> World:
+def build(cast_: Cast) -> World:
     invitation = cast(
         Invitation,
         InvitationFactory.create(
-            inviter=alice, token=INVITATION_TOKEN, email="invitee@example.com"
+            inviter=cast_.alice, token=INVITATION_TOKEN, email="invitee@example.com"
         ),
     )
-    partnership = Membership.objects.get(user=alice, ended_at=None).partnership
-    users = {"alice": alice, "bob": bob, "dave": dave, "carol": carol}
+    partnership = Membership.objects.get(user=cast_.alice, ended_at=None).partnership
+    names = ("alice", "bob", "dave", "erin", "carol")
+    users = {name: getattr(cast_, name) for name in names}
     return World(users=users, invitation=invitation, partnership=partnership)
 
 
-def client_for(world: World, actor: str, login: Callable[[User], APIClient]) -> APIClient:
-    if actor == "anon":
-        return APIClient()
-    return login(world.users[actor])
+@pytest.fixture
+def world(cast: Cast) -> World:
+    return build(cast)
 
 
-def call(client: APIClient, method: str, path: str, body: dict[str, Any] | None) -> Any:
-    return getattr(client, method.lower())(path, body, format="json")
-
-
-def snapshot() -> dict[str, set[Any]]:
+def snapshot() -> authz.Snapshot:
     """The stored state these endpoints can change (not sessions or last_login)."""
     return {
-        "users": set(User.objects.values_list("pk", "email", "display_name")),
-        "invitations": set(
-            Invitation.objects.values_list("pk", "inviter_id", "accepted_at", "withdrawn_at")
-        ),
-        "partnerships": set(Partnership.objects.values_list("pk", "ended_at")),
-        "memberships": set(
-            Membership.objects.values_list("pk", "user_id", "ended_at", "sharing_paused")
-        ),
-        "consent_events": set(ConsentEvent.objects.values_list("pk", flat=True)),
+        "users": authz.rows_of(User, "pk", "email", "display_name"),
+        "invitations": authz.rows_of(Invitation, "pk", "inviter_id", "accepted_at", "withdrawn_at"),
+        "partnerships": authz.rows_of(Partnership, "pk", "ended_at"),
+        "memberships": authz.rows_of(Membership, "pk", "user_id", "ended_at", "sharing_paused"),
+        "consent_events": authz.rows_of(ConsentEvent, "pk"),
     }
-
-
-def assert_error_body(response: Any, status: int, code: str) -> None:
-    body = response.json()
-    assert body["status"] == status
-    assert len(body["errors"]) == 1
-    assert body["errors"][0]["code"] == code
-    assert body["errors"][0]["message"]
 
 
 # What each successful write must have done, and nothing more.
@@ -224,16 +174,19 @@ def _withdrawn(world: World, user: User, before: dict, after: dict) -> None:
 
 
 def _paused(world: World, user: User, before: dict, after: dict) -> None:
-    paused = {(user_id, p) for _, user_id, ended, p in after["memberships"] if ended is None}
-    bob, alice = world.users["bob"].pk, world.users["alice"].pk
-    assert paused == {(alice, user.pk == alice), (bob, user.pk == bob)}
+    active = {(user_id, p) for _, user_id, ended, p in after["memberships"] if ended is None}
+    # alice and her current partner (bob, or erin once she has moved on): only the caller paused.
+    assert len(active) == 2
+    assert (world.users["alice"].pk, user.pk == world.users["alice"].pk) in active
+    assert (user.pk, True) in active
     kinds = list(user.consent_events.order_by("created_at").values_list("kind", flat=True))
     assert kinds[-1] == "sharing_paused"
 
 
 def _ended(world: World, user: User, before: dict, after: dict) -> None:
-    world.partnership.refresh_from_db()
-    assert world.partnership.ended_at is not None
+    ended = {pk for pk, ended_at in after["partnerships"] if ended_at is not None}
+    (newly,) = ended - {pk for pk, ended_at in before["partnerships"] if ended_at is not None}
+    assert Membership.objects.filter(partnership_id=newly, user=user).exists()
     assert not Membership.objects.filter(ended_at=None).exists()
     assert after["users"] == before["users"]
 
@@ -253,55 +206,32 @@ EFFECTS: dict[tuple[str, str], Callable[[World, User, dict, dict], None]] = {
 }
 
 
-def _row_id(row: tuple[str, str, str, Any, int]) -> str:
-    actor, method, template, _, status = row
-    return f"{actor}-{method}-{template}-{status}"
+def _effect(
+    check: Callable[[World, User, dict, dict], None],
+) -> authz.Effect:
+    def effect(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
+        check(world, cast(User, world.users.get(row.actor)), before, after)
+
+    return effect
 
 
-@pytest.mark.parametrize(
-    ("actor", "method", "template", "body", "status"), MATRIX, ids=map(_row_id, MATRIX)
+TABLE = authz.Table(
+    rows=ROWS,
+    setups={"default": build},
+    snapshot=snapshot,
+    effects={route: _effect(check) for route, check in EFFECTS.items()},
 )
-def test_it_answers_each_actor_as_the_matrix_says(
-    actor: str,
-    method: str,
-    template: str,
-    body: dict[str, Any] | None,
-    status: int,
-    world: World,
-    login: Callable[[User], APIClient],
-) -> None:
-    client = client_for(world, actor, login)
-    foreign = world.foreign_markers(actor)
-    names = {u.display_name for name, u in world.users.items() if name != actor}
-    before = snapshot()
 
-    response = call(client, method, world.path(template), body)
 
-    assert response.status_code == status, response.content
-    text = response.content.decode()
-    if status == 401:
-        assert_error_body(response, 401, "not_authenticated")
-        assert response.headers["WWW-Authenticate"]
-    if status == 404:
-        assert_error_body(response, 404, "not_found")
-    if status >= 400:
-        # A refusal writes nothing and names nobody.
-        assert snapshot() == before
-        assert not {marker for marker in foreign | names if marker in text}
-    if template in OWN_DATA_ONLY:
-        assert not {marker for marker in foreign if marker in text}
-    if method == "GET":
-        assert snapshot() == before
-    elif status < 300:
-        effect = EFFECTS.get((method, template))
-        assert effect is not None, f"add the stored effect of {method} {template} to EFFECTS"
-        effect(world, cast(User, world.users.get(actor)), before, snapshot())
+@TABLE.parametrize()
+def test_it_answers_each_actor_as_the_table_says(row: Row, cast: Cast) -> None:
+    TABLE.check(row, cast)
 
 
 # The interesting rows, one by one.
 
 
-ANON_ROWS = sorted({(m, t) for a, m, t, _, s in MATRIX if a == "anon" and s == 401})
+ANON_ROWS = sorted({(r.method, r.template) for r in ROWS if r.actor == "anon" and r.status == 401})
 
 
 @pytest.mark.parametrize(("method", "template"), ANON_ROWS)

@@ -9,10 +9,10 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from accounts import services
-from accounts.errors import AlreadyPaired, InvalidInvitation
-from accounts.models import Membership, Partnership
 from attune.errors import DomainError
+from partners import services
+from partners.errors import AlreadyPaired, InvalidInvitation
+from partners.models import Membership, Partnership
 from tests.factories import UserFactory
 
 pytestmark = [

@@ -9,11 +9,11 @@ afterwards, or news waiting for the ex-partner.
 import pytest
 from django.db import connection
 
-from accounts import services
-from accounts.errors import NoPartner
-from accounts.models import ConsentEvent, Notification, Partnership
 from checkins import services as checkin_services
 from checkins.models import CheckIn
+from partners import services
+from partners.errors import NoPartner
+from partners.models import ConsentEvent, Notification, Partnership
 from tests.accounts.test_concurrent_accept import race
 from tests.conftest import pair
 from tests.factories import UserFactory

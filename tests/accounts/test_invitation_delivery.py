@@ -13,7 +13,7 @@ import pytest
 from celery.signals import before_task_publish
 from django.core import mail
 
-from accounts.models import Invitation
+from partners.models import Invitation
 from tests.workers import thread_worker
 
 

@@ -12,8 +12,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from accounts.models import Invitation, InvitedAddress, User
-from accounts.tasks import send_invitation_email
+from accounts.models import User
+from partners.models import Invitation, InvitedAddress
+from partners.tasks import send_invitation_email
 from tests.factories import InvitationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

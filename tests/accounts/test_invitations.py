@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from accounts.models import ConsentEvent, Invitation, Membership
-from accounts.tokens import hash_token
+from partners.models import ConsentEvent, Invitation, Membership
+from partners.tokens import hash_token
 from tests.factories import InvitationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -192,7 +192,7 @@ def test_it_emails_the_invitation_naming_only_the_inviter(
     with django_capture_on_commit_callbacks() as callbacks:
         created = create_invitation(alice_api, email="Friend@Example.com")
     assert len(callbacks) == 1
-    from accounts.tasks import send_invitation_email
+    from partners.tasks import send_invitation_email
 
     invitation = Invitation.objects.get(pk=created["id"])
     # Run the task the way a worker would, twice: one email.
@@ -213,7 +213,7 @@ def test_it_emails_the_invitation_naming_only_the_inviter(
 
 
 def test_it_sends_no_email_for_a_withdrawn_invitation(alice_api) -> None:
-    from accounts.tasks import send_invitation_email
+    from partners.tasks import send_invitation_email
 
     created = create_invitation(alice_api, email="friend@example.com")
     alice_api.delete(f"/api/v1/invitations/{created['id']}")

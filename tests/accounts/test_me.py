@@ -2,8 +2,9 @@ import time
 
 import pytest
 
-from accounts.models import ConsentEvent, Invitation, Membership, Partnership, User
+from accounts.models import User
 from attune.api.throttling import PasswordCheckThrottle
+from partners.models import ConsentEvent, Invitation, Membership, Partnership
 from tests.factories import PASSWORD, InvitationFactory
 
 pytestmark = pytest.mark.django_db

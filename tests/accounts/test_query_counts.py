@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import ConsentEvent, Membership, Partnership, User
+from accounts.models import User
+from partners.models import ConsentEvent, Membership, Partnership
 from tests.factories import InvitationFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 import pytest
 from django.core import mail
 
-from accounts import services as accounts_services
-from accounts.models import ConsentEvent, Notification
 from checkins.models import CheckIn, Prompt, Response
+from partners import services as accounts_services
+from partners.models import ConsentEvent, Notification
 from tests.factories import PASSWORD
 from triggers.models import Trigger
 
@@ -192,7 +192,7 @@ def test_it_edits_and_deletes_an_answer(alice, alice_api) -> None:
 
 
 def test_the_owner_hears_of_a_response_by_a_contentless_email(alice, bob, bob_api, alice_api):
-    from accounts.tasks import send_notifications
+    from partners.tasks import send_notifications
 
     shared = alice_api.post("/api/v1/checkins", {**ANSWER, "shared": True}, format="json").json()
     bob_api.post(

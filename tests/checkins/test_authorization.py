@@ -4,16 +4,16 @@ alice has a schedule, a pending prompt and two answers: the subject, which the
 `{id}` of every check-in route names, and a private one she never shares. A
 private trigger of hers is linked to the subject, and dave responded to the subject
 long ago, in his partnership with alice. bob has a prompt and a private answer of
-his own. The partner's state is part of who he is here, so each state is an actor
-built by the services:
+his own. The actors are the harness's (tests/authz.py); the partner's state is the
+row's setup, built by the services:
 
-- bob_shared: alice shares the subject with him, and he responded to it;
-- bob_unshared: she never shared it;
-- bob_paused: shared (and responded to), but alice has paused sharing;
-- bob_revoked: shared (and responded to), then alice revoked the share;
-- erin: alice ended it with bob and paired with erin, sharing nothing yet.
+- shared: alice shares the subject with bob, and he responded to it (erin's rows
+  start here too, then alice leaves bob and pairs with erin, sharing nothing yet);
+- unshared: she never shared it;
+- paused: shared (and responded to), but alice has paused sharing;
+- revoked: shared (and responded to), then alice revoked the share.
 
-dave is alice's ex-partner, carol a stranger. Schedules and prompts are
+Schedules and prompts are
 per person: everyone has their own, and alice's prompt id is a stranger's to all
 but her. Whoever may not see an item gets 404 (never 403), learns nothing of it,
 and writes nothing. When alice shares an answer, its note is what bob reads — by
@@ -29,14 +29,16 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db.models import Model
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts import services as accounts_services
-from accounts.models import ConsentEvent, Membership, Notification, Partnership, User
+from accounts.models import User
+from partners import services as partners_services
+from partners.models import ConsentEvent, Membership, Notification, Partnership
 from checkins import services
 from checkins.models import CheckIn, Prompt, Response, Schedule
+from tests import authz
+from tests.authz import Cast, Row, assert_error_body, ids, leaked
 from tests.conftest import pair
 from tests.factories import (
     PASSWORD,
@@ -44,25 +46,24 @@ from tests.factories import (
     PromptFactory,
     ResponseFactory,
     TriggerFactory,
-    UserFactory,
 )
 from triggers.models import Trigger
 
 pytestmark = pytest.mark.django_db
 
-ACTORS = (
+COLUMNS = (
     "alice",
-    "bob_shared",
-    "bob_unshared",
-    "bob_paused",
-    "bob_revoked",
+    "bob",
+    "bob@unshared",
+    "bob@paused",
+    "bob@revoked",
     "dave",
     "erin",
     "carol",
     "anon",
 )
 # Distinctive strings, searched for in raw response text.
-PRIVATE_NOTE = "PRIVATE-CHECKIN-NOTE-4c2e"
+PRIVATE_NOTE = f"{authz.SECRET}-checkin-note-4c2e"
 SHARED_NOTE = "Shared-checkin-note-8d17"
 BOBS_NOTE = "Bobs-own-checkin-note-61f0"
 BOBS_RESPONSE = "Bob-hears-you-2a9b"
@@ -75,11 +76,8 @@ NEW = {"pleasantness": 0, "energy": 0, "note": "A new answer", "shared": False}
 EDIT = {"energy": 2, "shared": True}
 RESPOND = {"kind": "heard", "note": "I hear you"}
 
-Row = tuple[str, str, str, dict[str, Any] | None, int]
-
 # fmt: off
-# (method, path template, body, statuses in the order of ACTORS: alice, bob_shared,
-# bob_unshared, bob_paused, bob_revoked, dave, erin, carol, anon)
+# (method, path template, body, statuses in the order of COLUMNS)
 #                                                         ali bsh bun bpa bre dav eri car ano
 _TABLE: list[tuple[str, str, dict[str, Any] | None, str]] = [
     # Per person: everyone has a schedule and prompts of their own.
@@ -101,11 +99,7 @@ _TABLE: list[tuple[str, str, dict[str, Any] | None, str]] = [
 ]
 # fmt: on
 
-MATRIX: list[Row] = [
-    (actor, method, template, body, status)
-    for method, template, body, statuses in _TABLE
-    for actor, status in zip(ACTORS, map(int, statuses.split()), strict=True)
-]
+ROWS = authz.rows("shared", COLUMNS, _TABLE)
 
 
 @dataclass
@@ -120,16 +114,23 @@ class World:
     bobs_response: Response | None  # on the subject, while it was shared with him
     daves_response: Response  # on the subject, in dave's long-ended partnership
 
-    def user(self, actor: str) -> User:
-        return self.users[actor.split("_")[0]]
-
     def item_id(self, template: str) -> Any:
         if template.startswith("checkins/prompts/"):
             return self.prompt.pk
         return self.subject.pk
 
     def path(self, template: str, item_id: Any = None) -> str:
-        return "/api/v1/" + template.format(id=item_id or self.item_id(template))
+        return authz.api(template, item_id or self.item_id(template))
+
+    def hidden(self, row: Row) -> set[str]:
+        found = self.never()
+        if row.actor != "alice":
+            found |= self.alices_only()
+        if row.actor != "bob":
+            found |= self.bobs_only()
+        if not may_see_the_subject(row):
+            found |= self.subject_markers()
+        return found
 
     def alices_partnership(self) -> Partnership:
         return Membership.objects.get(user=self.users["alice"], ended_at=None).partnership
@@ -160,17 +161,11 @@ class World:
         return found
 
 
-@pytest.fixture
-def erin(db: Any) -> User:
-    return UserFactory.create(email="erin@example.com", display_name="Erin")
-
-
-@pytest.fixture
-def make_world(alice: User, bob: User, carol: User, dave: User, erin: User) -> Callable[..., World]:
-    """`make_world(actor)`: the world as that actor finds it."""
-
-    def make(actor: str) -> World:
-        users = {"alice": alice, "bob": bob, "carol": carol, "dave": dave, "erin": erin}
+def build(setup: str) -> Callable[[Cast], World]:
+    def make(cast: Cast) -> World:
+        alice, bob, dave = cast.alice, cast.bob, cast.dave
+        names = ("alice", "bob", "dave", "erin", "carol")
+        users = {name: getattr(cast, name) for name in names}
         services.schedule_save(
             user=alice, active=True, weekdays=[2], times=["06:45"], timezone_name=ALICES_ZONE
         )
@@ -188,18 +183,15 @@ def make_world(alice: User, bob: User, carol: User, dave: User, erin: User) -> C
             checkin=subject, responder=dave, partnership=with_dave, note=DAVES_RESPONSE
         )
         bobs_response = None
-        if actor != "bob_unshared":
+        if setup != "unshared":
             subject = services.checkin_update(checkin=subject, by=alice, fields={"shared": True})
             bobs_response = services.response_create(
                 checkin=subject, by=bob, kind="here_for_you", note=BOBS_RESPONSE
             )
-        if actor == "bob_paused":
-            accounts_services.partnership_set_paused(user=alice, paused=True)
-        if actor == "bob_revoked":
+        if setup == "paused":
+            partners_services.partnership_set_paused(user=alice, paused=True)
+        if setup == "revoked":
             services.checkin_update(checkin=subject, by=alice, fields={"shared": False})
-        if actor == "erin":
-            accounts_services.partnership_end(user=alice)
-            pair(alice, erin)
         subject.refresh_from_db()
         return World(
             users=users,
@@ -216,28 +208,19 @@ def make_world(alice: User, bob: User, carol: User, dave: User, erin: User) -> C
     return make
 
 
-def client_for(world: World, actor: str, login: Callable[[User], APIClient]) -> APIClient:
-    if actor == "anon":
-        return APIClient()
-    return login(world.user(actor))
+SETUPS = {name: build(name) for name in ("shared", "unshared", "paused", "revoked")}
 
 
-def call(client: APIClient, method: str, path: str, body: dict[str, Any] | None) -> Any:
-    return getattr(client, method.lower())(path, body, format="json")
-
-
-def _rows(model: type[Model], *columns: str) -> set[tuple[Any, ...]]:
-    # JSON lists (weekdays, times) become tuples so that rows can go in a set.
-    return {
-        tuple(tuple(value) if isinstance(value, list) else value for value in row)
-        for row in model._default_manager.values_list(*columns)
-    }
+@pytest.fixture
+def make_world(cast: Cast) -> Callable[[str], World]:
+    """`make_world(setup)`: the world that setup builds."""
+    return lambda setup: SETUPS[setup](cast)
 
 
 def snapshot() -> dict[str, set[tuple[Any, ...]]]:
     """The stored state these endpoints can change."""
     return {
-        "checkins": _rows(
+        "checkins": authz.rows_of(
             CheckIn,
             "pk",
             "owner_id",
@@ -251,64 +234,53 @@ def snapshot() -> dict[str, set[tuple[Any, ...]]]:
             "shared_at",
             "updated_at",
         ),
-        "checkin_triggers": _rows(CheckIn.triggers.through, "checkin_id", "trigger_id"),
-        "prompts": _rows(
+        "checkin_triggers": authz.rows_of(CheckIn.triggers.through, "checkin_id", "trigger_id"),
+        "prompts": authz.rows_of(
             Prompt, "pk", "user_id", "status", "snoozed_until", "answered_at", "sent_at"
         ),
-        "responses": _rows(
+        "responses": authz.rows_of(
             Response, "pk", "checkin_id", "responder_id", "partnership_id", "kind", "note"
         ),
-        "schedules": _rows(
+        "schedules": authz.rows_of(
             Schedule, "pk", "user_id", "active", "weekdays", "times", "timezone", "next_due_at"
         ),
-        "triggers": _rows(Trigger, "pk", "owner_id", "shared_with_id", "updated_at"),
-        "memberships": _rows(Membership, "pk", "user_id", "ended_at", "sharing_paused"),
-        "consent_events": _rows(ConsentEvent, "pk", "user_id", "kind", "item_id"),
-        "notifications": _rows(Notification, "pk", "recipient_id", "kind"),
+        "triggers": authz.rows_of(Trigger, "pk", "owner_id", "shared_with_id", "updated_at"),
+        "memberships": authz.rows_of(Membership, "pk", "user_id", "ended_at", "sharing_paused"),
+        "consent_events": authz.rows_of(ConsentEvent, "pk", "user_id", "kind", "item_id"),
+        "notifications": authz.rows_of(Notification, "pk", "recipient_id", "kind"),
     }
 
 
-def assert_error_body(response: Any, status: int, code: str) -> None:
-    body = response.json()
-    assert body["status"] == status
-    assert len(body["errors"]) == 1
-    assert body["errors"][0]["code"] == code
-    assert body["errors"][0]["message"]
+def partner_sees(row: Row) -> bool:
+    """bob sees what alice shares, in the setup where she shares it."""
+    return row.actor == "bob" and row.setup == "shared"
 
 
-def ids(response: Any) -> list[str]:
-    assert response.status_code == 200, response.content
-    return [row["id"] for row in response.json()["results"]]
-
-
-def expected_results(world: World, actor: str, template: str) -> list[str]:
-    """Who finds what in a list: each person their own, bob_shared what alice shares."""
-    person = actor.split("_")[0]
+def expected_results(world: World, row: Row) -> list[str]:
+    """Who finds what in a list: each person their own, bob what alice shares."""
+    person = row.actor
     found: dict[str, dict[str, list[Any]]] = {
         "checkins/prompts": {"alice": [world.prompt], "bob": [world.bobs_prompt]},
         # Newest first: the subject is an hour old, the private answer two.
         "checkins": {"alice": [world.subject, world.private], "bob": [world.bobs_checkin]},
-        "partner/checkins": {"bob": [world.subject] if actor == "bob_shared" else []},
+        "partner/checkins": {"bob": [world.subject] if partner_sees(row) else []},
     }
-    return [str(row.pk) for row in found[template].get(person, [])]
+    return [str(found_row.pk) for found_row in found[row.template].get(person, [])]
 
 
-def may_see_the_subject(actor: str, template: str, status: int) -> bool:
-    if status >= 400:
+def may_see_the_subject(row: Row) -> bool:
+    if row.status >= 400:
         return False
-    if actor == "alice":
-        return not template.startswith("partner/")
-    return actor == "bob_shared" and template.startswith("partner/")
-
-
-def leaked(markers: set[str], text: str) -> set[str]:
-    return {marker for marker in markers if marker in text}
+    if row.actor == "alice":
+        return not row.template.startswith("partner/")
+    return partner_sees(row) and row.template.startswith("partner/")
 
 
 # What each successful read must show.
 
 
-def _assert_detail(world: World, actor: str, template: str, body: dict[str, Any]) -> None:
+def _assert_detail(world: World, row: Row, body: dict[str, Any]) -> None:
+    actor, template = row.actor, row.template
     if template == "checkins/schedule":
         assert body["timezone"] == (ALICES_ZONE if actor == "alice" else "UTC")
         assert body["active"] is (actor == "alice")
@@ -322,25 +294,22 @@ def _assert_detail(world: World, actor: str, template: str, body: dict[str, Any]
         assert body["shared"] is True
         assert body["trigger_ids"] == [str(world.linked.pk)]
     else:
-        assert actor == "bob_shared"
+        assert partner_sees(row)
         assert not {"shared", "trigger_ids", "prompt"} & body.keys()
 
 
 # What each successful write must have done, and nothing more.
 
 
-def _unchanged_but(before: dict, after: dict, *keys: str) -> None:
-    assert {k: v for k, v in after.items() if k not in keys} == {
-        k: v for k, v in before.items() if k not in keys
-    }
+_unchanged_but = authz.unchanged_but
 
 
 def _others(rows: set[tuple[Any, ...]], user: User) -> set[tuple[Any, ...]]:
     return {row for row in rows if row[1] != user.pk}
 
 
-def _scheduled(world: World, actor: str, body: Any, before: dict, after: dict) -> None:
-    user = world.user(actor)
+def _scheduled(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
+    user = world.users[row.actor]
     schedule = Schedule.objects.get(user=user)
     assert (schedule.active, schedule.weekdays, schedule.times, schedule.timezone) == (
         True,
@@ -361,13 +330,13 @@ def _only_alices_prompt_changed(world: World, before: dict, after: dict) -> Prom
     return Prompt.objects.get(pk=world.prompt.pk)
 
 
-def _skipped(world: World, actor: str, body: Any, before: dict, after: dict) -> None:
+def _skipped(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
     prompt = _only_alices_prompt_changed(world, before, after)
     assert prompt.status == Prompt.Status.SKIPPED
     assert body["status"] == "skipped"
 
 
-def _snoozed(world: World, actor: str, body: Any, before: dict, after: dict) -> None:
+def _snoozed(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
     prompt = _only_alices_prompt_changed(world, before, after)
     assert prompt.status == Prompt.Status.PENDING
     assert prompt.snoozed_until is not None
@@ -375,10 +344,10 @@ def _snoozed(world: World, actor: str, body: Any, before: dict, after: dict) -> 
     assert timedelta(minutes=29) < left <= timedelta(minutes=30)
 
 
-def _created(world: World, actor: str, body: Any, before: dict, after: dict) -> None:
+def _created(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
     new = CheckIn.objects.exclude(pk__in=[row[0] for row in before["checkins"]])
     (checkin,) = new
-    assert checkin.owner == world.user(actor)
+    assert checkin.owner == world.users[row.actor]
     assert checkin.note == NEW["note"]
     assert checkin.shared_with_id is None
     assert body["id"] == str(checkin.pk)
@@ -386,7 +355,7 @@ def _created(world: World, actor: str, body: Any, before: dict, after: dict) -> 
     _unchanged_but(before, after, "checkins")
 
 
-def _edited(world: World, actor: str, body: Any, before: dict, after: dict) -> None:
+def _edited(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
     checkin = CheckIn.objects.get(pk=world.subject.pk)
     assert checkin.energy == 2
     assert checkin.note == SHARED_NOTE
@@ -398,7 +367,7 @@ def _edited(world: World, actor: str, body: Any, before: dict, after: dict) -> N
     _unchanged_but(before, after, "checkins")
 
 
-def _deleted(world: World, actor: str, body: Any, before: dict, after: dict) -> None:
+def _deleted(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
     gone = world.subject.pk
     assert {row[0] for row in after["checkins"]} == {row[0] for row in before["checkins"]} - {gone}
     assert not Response.objects.filter(checkin_id=gone).exists()
@@ -412,11 +381,11 @@ def _deleted(world: World, actor: str, body: Any, before: dict, after: dict) -> 
     _unchanged_but(before, after, "checkins", "responses", "checkin_triggers")
 
 
-def _responded(world: World, actor: str, body: Any, before: dict, after: dict) -> None:
+def _responded(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
     new = Response.objects.exclude(pk__in=[row[0] for row in before["responses"]])
     (response,) = new
     assert response.checkin_id == world.subject.pk
-    assert response.responder == world.user(actor)
+    assert response.responder == world.users[row.actor]
     assert response.partnership_id == world.alices_partnership().pk
     assert (response.kind, response.note) == (RESPOND["kind"], RESPOND["note"])
     assert body["id"] == str(response.pk)
@@ -428,7 +397,7 @@ def _responded(world: World, actor: str, body: Any, before: dict, after: dict) -
     _unchanged_but(before, after, "responses", "notifications")
 
 
-EFFECTS: dict[tuple[str, str], Callable[[World, str, Any, dict, dict], None]] = {
+EFFECTS: dict[tuple[str, str], authz.Effect] = {
     ("PUT", "checkins/schedule"): _scheduled,
     ("POST", "checkins/prompts/{id}/skip"): _skipped,
     ("POST", "checkins/prompts/{id}/snooze"): _snoozed,
@@ -439,60 +408,23 @@ EFFECTS: dict[tuple[str, str], Callable[[World, str, Any, dict, dict], None]] = 
 }
 
 
-def _row_id(row: Row) -> str:
-    actor, method, template, _, status = row
-    return f"{actor}-{method}-{template}-{status}"
+def shows(world: World, row: Row, body: Any) -> None:
+    listed = body.get("results")
+    if listed is not None:
+        assert [entry["id"] for entry in listed] == expected_results(world, row)
+    else:
+        _assert_detail(world, row, body)
+    if partner_sees(row) and row.template.startswith("partner/"):
+        # Shared means shared: bob reads the note alice chose to share.
+        assert SHARED_NOTE in str(body)
 
 
-@pytest.mark.parametrize(
-    ("actor", "method", "template", "body", "status"), MATRIX, ids=map(_row_id, MATRIX)
-)
-def test_it_answers_each_actor_as_the_matrix_says(
-    actor: str,
-    method: str,
-    template: str,
-    body: dict[str, Any] | None,
-    status: int,
-    make_world: Callable[[str], World],
-    login: Callable[[User], APIClient],
-) -> None:
-    world = make_world(actor)
-    client = client_for(world, actor, login)
-    before = snapshot()
+TABLE = authz.Table(rows=ROWS, setups=SETUPS, snapshot=snapshot, effects=EFFECTS, shows=shows)
 
-    response = call(client, method, world.path(template), body)
 
-    assert response.status_code == status, response.content
-    text = response.content.decode()
-    assert not leaked(world.never(), text)
-    if actor != "alice":
-        assert not leaked(world.alices_only(), text)
-    if not actor.startswith("bob"):
-        assert not leaked(world.bobs_only(), text)
-    if not may_see_the_subject(actor, template, status):
-        assert not leaked(world.subject_markers(), text)
-    if status == 401:
-        assert_error_body(response, 401, "not_authenticated")
-    if status == 404:
-        assert_error_body(response, 404, "not_found")
-        # Exactly what an id that never existed gets: no hint that this one does.
-        unknown = call(client, method, world.path(template, uuid.uuid4()), body)
-        assert (unknown.status_code, unknown.json()) == (404, response.json())
-    if status >= 400 or method == "GET":
-        assert snapshot() == before
-    if method == "GET" and status == 200:
-        listed = response.json().get("results")
-        if listed is not None:
-            assert ids(response) == expected_results(world, actor, template)
-        else:
-            _assert_detail(world, actor, template, response.json())
-        if actor == "bob_shared" and template.startswith("partner/"):
-            # Shared means shared: bob reads the note alice chose to share.
-            assert SHARED_NOTE in text
-    elif status < 300:
-        effect = EFFECTS.get((method, template))
-        assert effect is not None, f"add the stored effect of {method} {template} to EFFECTS"
-        effect(world, actor, response.json() if response.content else None, before, snapshot())
+@TABLE.parametrize()
+def test_it_answers_each_actor_as_the_table_says(row: Row, cast: Cast) -> None:
+    TABLE.check(row, cast)
 
 
 # The consent story, request by request.
@@ -524,7 +456,7 @@ def assert_hidden(client: APIClient, checkin: CheckIn) -> None:
 def test_it_hides_a_revoked_checkin_on_the_very_next_request(
     make_world: Callable[[str], World], login: Callable[[User], APIClient]
 ) -> None:
-    world = make_world("bob_shared")
+    world = make_world("shared")
     alice_api, bob_api = login(world.users["alice"]), login(world.users["bob"])
     subject = world.subject
     assert partner_list(bob_api) == [str(subject.pk)]
@@ -613,7 +545,7 @@ def test_it_accepts_a_response_only_while_the_checkin_is_visible(
 def test_it_ends_shares_with_the_partnership_and_shows_the_next_partner_nothing(
     make_world: Callable[[str], World], login: Callable[[User], APIClient]
 ) -> None:
-    world = make_world("bob_shared")
+    world = make_world("shared")
     alice, bob, dave, erin = (world.users[name] for name in ("alice", "bob", "dave", "erin"))
     alice_api, bob_api, dave_api = login(alice), login(bob), login(dave)
     subject = world.subject
@@ -656,7 +588,7 @@ def test_it_ends_shares_with_the_partnership_and_shows_the_next_partner_nothing(
 def test_it_shows_the_partner_only_shares_of_their_own_partnership(
     make_world: Callable[[str], World], login: Callable[[User], APIClient]
 ) -> None:
-    world = make_world("bob_shared")
+    world = make_world("shared")
     alice, dave = world.users["alice"], world.users["dave"]
     # A share left on the old partnership (rows, bypassing the unpairing hook)
     # must not surface in the new one.
@@ -672,7 +604,7 @@ def test_it_shows_the_partner_only_shares_of_their_own_partnership(
 def test_it_pauses_only_the_side_of_whoever_pauses(
     make_world: Callable[[str], World], login: Callable[[User], APIClient]
 ) -> None:
-    world = make_world("bob_shared")
+    world = make_world("shared")
     bob_api = login(world.users["bob"])
     body = {"sharing_paused": True}
     assert bob_api.patch("/api/v1/partnership", body, format="json").status_code == 200
@@ -685,7 +617,7 @@ def test_it_pauses_only_the_side_of_whoever_pauses(
 def test_it_lets_nobody_but_the_owner_share_edit_or_delete_an_answer(
     make_world: Callable[[str], World], login: Callable[[User], APIClient]
 ) -> None:
-    world = make_world("bob_revoked")
+    world = make_world("revoked")
     bob_api = login(world.users["bob"])
     before = snapshot()
     for checkin in (world.subject, world.private):
@@ -704,7 +636,7 @@ def test_it_lets_nobody_but_the_owner_share_edit_or_delete_an_answer(
 def test_it_treats_another_persons_prompt_and_triggers_as_unknown(
     make_world: Callable[[str], World], login: Callable[[User], APIClient]
 ) -> None:
-    world = make_world("bob_shared")
+    world = make_world("shared")
     bob_api = login(world.users["bob"])
     before = snapshot()
 
@@ -726,7 +658,7 @@ def test_it_treats_another_persons_prompt_and_triggers_as_unknown(
 def test_it_keeps_idempotency_keys_to_their_owner(
     make_world: Callable[[str], World], login: Callable[[User], APIClient]
 ) -> None:
-    world = make_world("bob_shared")
+    world = make_world("shared")
     alice_api, bob_api = login(world.users["alice"]), login(world.users["bob"])
     key = "retry-0b4d"
     mine = {**NEW, "note": PRIVATE_NOTE}
@@ -759,7 +691,7 @@ def test_it_refuses_to_share_without_a_partner_and_writes_nothing(
 def test_it_does_not_tell_an_ex_partner_by_his_export_whether_a_checkin_still_exists(
     make_world: Callable[[str], World], login: Callable[[User], APIClient]
 ) -> None:
-    world = make_world("bob_shared")
+    world = make_world("shared")
     alice_api, bob_api = login(world.users["alice"]), login(world.users["bob"])
     subject = world.subject
 
@@ -787,7 +719,7 @@ def test_it_does_not_tell_an_ex_partner_by_his_export_whether_a_checkin_still_ex
 def test_it_hides_everything_at_once_when_the_owner_deletes_her_account(
     make_world: Callable[[str], World], login: Callable[[User], APIClient]
 ) -> None:
-    world = make_world("bob_shared")
+    world = make_world("shared")
     alice_api, bob_api = login(world.users["alice"]), login(world.users["bob"])
     assert partner_list(bob_api) == [str(world.subject.pk)]
 

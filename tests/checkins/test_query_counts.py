@@ -13,9 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import Membership, Partnership, User
+from accounts.models import User
 from checkins import services
 from checkins.models import CheckIn
+from partners.models import Membership, Partnership
 from tests.factories import CheckInFactory, PromptFactory, ResponseFactory, TriggerFactory
 
 pytestmark = pytest.mark.django_db

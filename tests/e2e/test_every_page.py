@@ -15,9 +15,10 @@ from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from accounts import services as account_services
-from accounts.models import Membership, User
+from accounts.models import User
 from checkins import services as checkin_services
+from partners import services as account_services
+from partners.models import Membership
 from tests.e2e.browser import (
     DESKTOP,
     WIDTHS,

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from accounts import services as account_services
-from accounts.models import Membership, User
+from accounts.models import User
+from partners import services as account_services
+from partners.models import Membership
 from tests.e2e.browser import NewContext, open_page, sign_up
 from tests.factories import PASSWORD
 

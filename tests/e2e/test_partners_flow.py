@@ -13,9 +13,10 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from accounts.models import Membership, User
+from accounts.models import User
 from checkins import services as checkin_services
 from checkins.models import CheckIn, Prompt
+from partners.models import Membership
 from tests.e2e.browser import NewContext, open_page, shoot, sign_up
 from triggers.models import Trigger
 

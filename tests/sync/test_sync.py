@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts import services as accounts_services
+from partners import services as accounts_services
 from tests.conftest import pair
 from tests.factories import PASSWORD
 
@@ -233,5 +233,6 @@ def test_a_page_reads_the_partnership_once_whatever_types_it_holds(
         "question",
     }
     memberships = [q for q in queries.captured_queries if '"accounts_membership"' in q["sql"]]
-    # Bob's own membership and alice's (is she sharing?): once each for the whole page.
-    assert len(memberships) == 2
+    # The viewer (bob's membership and alice's, is she sharing?): one statement
+    # for the whole page.
+    assert len(memberships) == 1

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from accounts import selectors as accounts_selectors
+from partners.viewer import viewer_of
 from tests.factories import PASSWORD, UserFactory
 from tests.sync.test_sync import Client
 
@@ -162,11 +162,11 @@ class World:
             assert "PRIVATE" not in str(
                 {k: v for k, v in client.objects.items() if k[0].startswith("partner_")}
             )
-            partner = accounts_selectors.current_partner_membership(user=self.users[who])
+            viewer = viewer_of(user=self.users[who])
             for (kind, _), data in client.objects.items():
                 if kind.startswith("partner_"):
                     # Never anything its owner no longer shares with this person.
-                    assert partner is not None and not partner.sharing_paused, data
+                    assert viewer.sees_partner_shares, data
 
 
 @settings(

@@ -1,24 +1,23 @@
 """Who may see and do what with alice's triggers, boundaries and their questions.
 
 alice owns one trigger and one boundary, each with private notes, and bob asked a
-question on each while they were shared. The partner's state is part of who he
-is here, so each state is an actor built by the services:
+question on each while they were shared. The actors are the harness's
+(tests/authz.py); the partner's state is the row's setup, built by the services:
 
-- bob_shared: alice shares both items with him;
-- bob_unshared: she never shared them (his question rows exist only so the
-  answer route has an id to try);
-- bob_paused: shared, but alice has paused sharing;
-- bob_revoked: shared, then alice revoked both shares;
-- erin: alice ended it with bob and paired with erin, sharing nothing yet.
+- shared: alice shares both items with bob (erin's rows start here too, then alice
+  leaves bob and pairs with erin, sharing nothing yet);
+- unshared: she never shared them (bob's question rows exist only so the answer
+  route has an id to try);
+- paused: shared, but alice has paused sharing;
+- revoked: shared, then alice revoked both shares.
 
-dave is alice's ex-partner, carol a stranger. `{id}` is alice's item of the
-route's kind, or bob's question on her trigger. Whoever may not see an item gets
-404 (never 403), learns nothing of it, and writes nothing.
+`{id}` is alice's item of the route's kind, or bob's question on her trigger.
+Whoever may not see an item gets 404 (never 403), learns nothing of it, and writes
+nothing.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,28 +25,20 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from accounts import services as accounts_services
-from accounts.models import ConsentEvent, Membership, Notification, Partnership, User
+from accounts.models import User
+from partners import services as partners_services
+from partners.models import ConsentEvent, Membership, Notification, Partnership
+from tests import authz
+from tests.authz import Cast, Row, assert_error_body, ids
 from tests.conftest import pair
-from tests.factories import BoundaryFactory, QuestionFactory, TriggerFactory, UserFactory
+from tests.factories import BoundaryFactory, QuestionFactory, TriggerFactory
 from triggers import services
 from triggers.models import Boundary, Question, SharedItem, Trigger
 
 pytestmark = pytest.mark.django_db
 
-ACTORS = (
-    "alice",
-    "bob_shared",
-    "bob_unshared",
-    "bob_paused",
-    "bob_revoked",
-    "dave",
-    "erin",
-    "carol",
-    "anon",
-)
 # Distinctive strings, searched for in raw response text.
-NOTES = "PRIVATE-NOTE-7f3a"
+NOTES = f"{authz.SECRET}-note-7f3a"
 TITLE = "Raised-voices-4c1d"
 STATEMENT = "No-phones-at-dinner-9e2b"
 ASKED = {"triggers": "What-helps-b71e?", "boundaries": "Why-dinner-c03f?"}
@@ -64,15 +55,24 @@ RENAME: dict[str, dict[str, Any]] = {
 ASK = {"text": "What helps most?"}
 ANSWER = {"text": "A slow walk"}
 
-Row = tuple[str, str, str, dict[str, Any] | None, int]
+COLUMNS = (
+    "alice",
+    "bob",
+    "bob@unshared",
+    "bob@paused",
+    "bob@revoked",
+    "dave",
+    "erin",
+    "carol",
+    "anon",
+)
 
 
-def _table(kind: str) -> list[tuple[str, str, dict[str, Any] | None, str]]:
+def _lines(kind: str) -> list[tuple[str, str, dict[str, Any] | None, str]]:
     item = f"{kind}/{{id}}"
     # fmt: off
-    # (method, path template, body, statuses in the order of ACTORS: alice, bob_shared,
-    # bob_unshared, bob_paused, bob_revoked, dave, erin, carol, anon)
-    #                                                   ali bsh bun bpa bre dav eri car ano
+    # (method, path template, body, statuses in the order of COLUMNS)
+    #                                                   ali bob bun bpa bre dav eri car ano
     return [
         # My own items: everyone has a list of their own; alice's is only in hers.
         ("GET", kind, None,                            "200 200 200 200 200 200 200 200 401"),
@@ -93,20 +93,36 @@ def _table(kind: str) -> list[tuple[str, str, dict[str, Any] | None, str]]:
     # fmt: on
 
 
-_ANSWER = ("POST", "questions/{id}/answer", ANSWER, "200 404 404 404 404 404 404 404 401")
-# Every thread I can read: alice hers, bob_shared his on what she shares; nobody else hers.
-_QUESTIONS = ("GET", "questions", None, "200 200 200 200 200 200 200 200 401")
+ROWS = authz.rows(
+    "shared",
+    COLUMNS,
+    [
+        *_lines("triggers"),
+        *_lines("boundaries"),
+        ("POST", "questions/{id}/answer", ANSWER, "200 404 404 404 404 404 404 404 401"),
+        # Every thread I can read: alice hers, bob his on what she shares; nobody else hers.
+        ("GET", "questions", None, "200 200 200 200 200 200 200 200 401"),
+    ],
+)
 
-MATRIX: list[Row] = [
-    (actor, method, template, body, status)
-    for method, template, body, statuses in [
-        *_table("triggers"),
-        *_table("boundaries"),
-        _ANSWER,
-        _QUESTIONS,
-    ]
-    for actor, status in zip(ACTORS, map(int, statuses.split()), strict=True)
-]
+
+def kind_of(template: str) -> str:
+    return "boundaries" if "boundaries" in template else "triggers"
+
+
+def partner_sees(row: Row) -> bool:
+    """bob sees what alice shares, in the setup where she shares it."""
+    return row.actor == "bob" and row.setup == "shared"
+
+
+def may_see_alices_items(row: Row) -> bool:
+    if row.status >= 400:
+        return False
+    if row.template == "questions":
+        return row.actor == "alice" or partner_sees(row)
+    if row.actor == "alice":
+        return not row.template.startswith("partner/")
+    return partner_sees(row) and row.template.startswith("partner/")
 
 
 @dataclass
@@ -116,19 +132,20 @@ class World:
     questions: dict[str, Question]  # bob's, by route kind
     daves_question: Question  # asked in dave's partnership with alice, long ended
 
-    def user(self, actor: str) -> User:
-        return self.users[actor.split("_")[0]]
-
     def item_id(self, template: str) -> Any:
         if template.startswith("questions/"):
             return self.questions["triggers"].pk
         return self.items[kind_of(template)].pk
 
     def path(self, template: str, item_id: Any = None) -> str:
-        return "/api/v1/" + template.format(id=item_id or self.item_id(template))
+        return authz.api(template, item_id or self.item_id(template))
 
     def alices_partnership(self) -> Partnership:
         return Membership.objects.get(user=self.users["alice"], ended_at=None).partnership
+
+    def hidden(self, row: Row) -> set[str]:
+        never = {ASKED_BY_DAVE, str(self.daves_question.pk)}
+        return never if may_see_alices_items(row) else never | self.markers()
 
     def markers(self) -> set[str]:
         """What tells that alice's items exist: ids, shared text, bob's questions."""
@@ -139,31 +156,21 @@ class World:
         return found
 
 
-def kind_of(template: str) -> str:
-    return "boundaries" if "boundaries" in template else "triggers"
-
-
-@pytest.fixture
-def erin(db: Any) -> User:
-    return UserFactory.create(email="erin@example.com", display_name="Erin")
-
-
-@pytest.fixture
-def make_world(alice: User, bob: User, carol: User, dave: User, erin: User) -> Callable[..., World]:
-    """`make_world(actor)`: the world as that actor finds it."""
-
-    def make(actor: str) -> World:
-        users = {"alice": alice, "bob": bob, "carol": carol, "dave": dave, "erin": erin}
+def build(setup: str) -> Callable[[Cast], World]:
+    def make(cast: Cast) -> World:
+        alice, bob = cast.alice, cast.bob
+        names = ("alice", "bob", "dave", "erin", "carol")
+        users = {name: getattr(cast, name) for name in names}
         items: dict[str, SharedItem] = {
             "triggers": TriggerFactory.create(owner=alice, title=TITLE, notes=NOTES),
             "boundaries": BoundaryFactory.create(owner=alice, statement=STATEMENT, notes=NOTES),
         }
         # dave asked long ago, in his partnership with alice; it must never show.
-        with_dave = Membership.objects.get(user=dave).partnership
+        with_dave = Membership.objects.get(user=cast.dave).partnership
         daves_question = QuestionFactory.create(
-            trigger=items["triggers"], asker=dave, partnership=with_dave, text=ASKED_BY_DAVE
+            trigger=items["triggers"], asker=cast.dave, partnership=with_dave, text=ASKED_BY_DAVE
         )
-        if actor == "bob_unshared":
+        if setup == "unshared":
             questions = {
                 kind: QuestionFactory.create(
                     trigger=item if kind == "triggers" else None,
@@ -179,14 +186,11 @@ def make_world(alice: User, bob: User, carol: User, dave: User, erin: User) -> C
                 kind: services.question_ask(item=item, by=bob, text=ASKED[kind])
                 for kind, item in items.items()
             }
-        if actor == "bob_paused":
-            accounts_services.partnership_set_paused(user=alice, paused=True)
-        if actor == "bob_revoked":
+        if setup == "paused":
+            partners_services.partnership_set_paused(user=alice, paused=True)
+        if setup == "revoked":
             for item in items.values():
                 services.item_unshare(item=item, by=alice)
-        if actor == "erin":
-            accounts_services.partnership_end(user=alice)
-            pair(alice, erin)
         for item in items.values():
             item.refresh_from_db()
         return World(users=users, items=items, questions=questions, daves_question=daves_question)
@@ -194,230 +198,169 @@ def make_world(alice: User, bob: User, carol: User, dave: User, erin: User) -> C
     return make
 
 
-def client_for(world: World, actor: str, login: Callable[[User], APIClient]) -> APIClient:
-    if actor == "anon":
-        return APIClient()
-    return login(world.user(actor))
+SETUPS = {name: build(name) for name in ("shared", "unshared", "paused", "revoked")}
 
 
-def call(client: APIClient, method: str, path: str, body: dict[str, Any] | None) -> Any:
-    return getattr(client, method.lower())(path, body, format="json")
+@pytest.fixture
+def make_world(cast: Cast) -> Callable[[str], World]:
+    """`make_world(setup)`: the world that setup builds."""
+    return lambda setup: SETUPS[setup](cast)
 
 
 ITEM_COLUMNS = ("pk", "owner_id", "notes", "shared_with_id", "shared_at", "acknowledged_at")
 
 
-def snapshot() -> dict[str, set[Any]]:
+def snapshot() -> authz.Snapshot:
     """The stored state these endpoints can change."""
     return {
-        "triggers": set(Trigger.objects.values_list(*ITEM_COLUMNS, "title", "updated_at")),
-        "boundaries": set(Boundary.objects.values_list(*ITEM_COLUMNS, "statement", "updated_at")),
-        "questions": set(
-            Question.objects.values_list(
-                "pk", "trigger_id", "boundary_id", "asker_id", "partnership_id", "text", "answer"
-            )
+        "triggers": authz.rows_of(Trigger, *ITEM_COLUMNS, "title", "updated_at"),
+        "boundaries": authz.rows_of(Boundary, *ITEM_COLUMNS, "statement", "updated_at"),
+        "questions": authz.rows_of(
+            Question,
+            "pk",
+            "trigger_id",
+            "boundary_id",
+            "asker_id",
+            "partnership_id",
+            "text",
+            "answer",
         ),
-        "memberships": set(
-            Membership.objects.values_list("pk", "user_id", "ended_at", "sharing_paused")
-        ),
-        "consent_events": set(ConsentEvent.objects.values_list("pk", "kind")),
-        "notifications": set(Notification.objects.values_list("pk", flat=True)),
+        "memberships": authz.rows_of(Membership, "pk", "user_id", "ended_at", "sharing_paused"),
+        "consent_events": authz.rows_of(ConsentEvent, "pk", "kind"),
+        "notifications": authz.rows_of(Notification, "pk"),
     }
 
 
-def assert_error_body(response: Any, status: int, code: str) -> None:
-    body = response.json()
-    assert body["status"] == status
-    assert len(body["errors"]) == 1
-    assert body["errors"][0]["code"] == code
-    assert body["errors"][0]["message"]
-
-
-def ids(response: Any) -> list[str]:
-    assert response.status_code == 200, response.content
-    return [row["id"] for row in response.json()["results"]]
-
-
-def expected_results(world: World, actor: str, template: str) -> list[str]:
-    """Who finds what in a list: alice her own items, bob_shared what she shares."""
-    if template == "questions":
+def expected_results(world: World, row: Row) -> list[str]:
+    """Who finds what in a list: alice her own items, bob what she shares."""
+    if row.template == "questions":
         # Both of bob's questions, newest first, to alice (about hers) and to bob.
-        if actor not in ("alice", "bob_shared"):
+        if not (row.actor == "alice" or partner_sees(row)):
             return []
         asked = sorted(world.questions.values(), key=lambda q: (q.created_at, q.pk), reverse=True)
         return [str(question.pk) for question in asked]
-    kind = kind_of(template)
-    partner_route = template.startswith("partner/")
-    sees = actor == ("bob_shared" if partner_route else "alice")
-    if not sees:
+    kind = kind_of(row.template)
+    partner_route = row.template.startswith("partner/")
+    if not (partner_sees(row) if partner_route else row.actor == "alice"):
         return []
-    if template.endswith("/questions"):
+    if row.template.endswith("/questions"):
         return [str(world.questions[kind].pk)]
     return [str(world.items[kind].pk)]
 
 
-def may_see_alices_items(actor: str, template: str, status: int) -> bool:
-    if status >= 400:
-        return False
-    if template == "questions":
-        return actor in ("alice", "bob_shared")
-    if actor == "alice":
-        return not template.startswith("partner/")
-    return actor == "bob_shared" and template.startswith("partner/")
+def shows(world: World, row: Row, body: Any) -> None:
+    listed = body.get("results")
+    if listed is not None:
+        assert [entry["id"] for entry in listed] == expected_results(world, row)
+    else:
+        assert body["id"] == str(world.items[kind_of(row.template)].pk)
+        assert ("notes" in body) == (row.actor == "alice")
 
 
 # What each successful write must have done, and nothing more.
 
-
-def _unchanged_but(before: dict, after: dict, *keys: str) -> None:
-    assert {k: v for k, v in after.items() if k not in keys} == {
-        k: v for k, v in before.items() if k not in keys
-    }
+unchanged_but = authz.unchanged_but
 
 
-def _created(world: World, actor: str, template: str, before: dict, after: dict) -> None:
-    kind = kind_of(template)
+def _created(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
+    kind = kind_of(row.template)
     new = after[kind] - before[kind]
     assert len(new) == 1
-    (row,) = new
-    assert row[1] == world.user(actor).pk  # owner
-    assert row[3] is None  # not shared
+    (created,) = new
+    assert created[1] == world.users[row.actor].pk  # owner
+    assert created[3] is None  # not shared
     assert after[kind] >= before[kind]
-    _unchanged_but(before, after, kind)
+    unchanged_but(before, after, kind)
 
 
-def _renamed(world: World, actor: str, template: str, before: dict, after: dict) -> None:
-    kind = kind_of(template)
+def _renamed(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
+    kind = kind_of(row.template)
     item = type(world.items[kind])._default_manager.get(pk=world.items[kind].pk)
     assert getattr(item, "title" if kind == "triggers" else "statement") == "Renamed"
     assert item.notes == NOTES
     assert item.shared_with_id == world.items[kind].shared_with_id
     assert len(after[kind] - before[kind]) == 1
-    _unchanged_but(before, after, kind)
+    unchanged_but(before, after, kind)
 
 
-def _deleted(world: World, actor: str, template: str, before: dict, after: dict) -> None:
-    kind = kind_of(template)
+def _deleted(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
+    kind = kind_of(row.template)
     item = world.items[kind]
-    assert {row[0] for row in after[kind]} == {row[0] for row in before[kind]} - {item.pk}
+    assert {r[0] for r in after[kind]} == {r[0] for r in before[kind]} - {item.pk}
     assert not Question.objects.filter(**{item.KIND: item.pk}).exists()
-    _unchanged_but(before, after, kind, "questions")
+    unchanged_but(before, after, kind, "questions")
 
 
-def _shared(world: World, actor: str, template: str, before: dict, after: dict) -> None:
-    item = world.items[kind_of(template)]
+def _shared(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
+    item = world.items[kind_of(row.template)]
     item.refresh_from_db()
     assert item.shared_with_id == world.alices_partnership().pk
     # alice's items are shared already in her world: sharing again writes nothing.
     assert after == before
 
 
-def _unshared(world: World, actor: str, template: str, before: dict, after: dict) -> None:
-    kind = kind_of(template)
+def _unshared(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
+    kind = kind_of(row.template)
     item = world.items[kind]
     item.refresh_from_db()
     assert item.shared_with_id is None
     assert item.shared_at is None
     new_events = after["consent_events"] - before["consent_events"]
     assert [k for _, k in new_events] == [ConsentEvent.Kind.SHARE_REVOKED]
-    _unchanged_but(before, after, kind, "consent_events")
+    unchanged_but(before, after, kind, "consent_events")
 
 
-def _acknowledged(world: World, actor: str, template: str, before: dict, after: dict) -> None:
-    kind = kind_of(template)
+def _acknowledged(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
+    kind = kind_of(row.template)
     item = world.items[kind]
     item.refresh_from_db()
     assert item.acknowledged_at is not None
-    _unchanged_but(before, after, kind)
+    unchanged_but(before, after, kind)
 
 
-def _asked(world: World, actor: str, template: str, before: dict, after: dict) -> None:
-    item = world.items[kind_of(template)]
-    new = Question.objects.exclude(pk__in=[row[0] for row in before["questions"]])
+def _asked(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
+    item = world.items[kind_of(row.template)]
+    new = Question.objects.exclude(pk__in=[r[0] for r in before["questions"]])
     (question,) = new
     assert question.item.pk == item.pk
-    assert question.asker == world.user(actor)
+    assert question.asker == world.users[row.actor]
     assert question.partnership_id == world.alices_partnership().pk
     assert question.text == ASK["text"]
-    _unchanged_but(before, after, "questions", "notifications")
+    unchanged_but(before, after, "questions", "notifications")
 
 
-def _answered(world: World, actor: str, template: str, before: dict, after: dict) -> None:
+def _answered(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
     question = world.questions["triggers"]
     question.refresh_from_db()
     assert question.answer == ANSWER["text"]
     assert question.answered_at is not None
     assert len(after["questions"] - before["questions"]) == 1
-    _unchanged_but(before, after, "questions", "notifications")
+    unchanged_but(before, after, "questions", "notifications")
 
 
-EFFECTS: dict[tuple[str, str], Callable[[World, str, str, dict, dict], None]] = {
-    ("POST", "{kind}"): _created,
-    ("PATCH", "{kind}/{id}"): _renamed,
-    ("DELETE", "{kind}/{id}"): _deleted,
-    ("POST", "{kind}/{id}/share"): _shared,
-    ("DELETE", "{kind}/{id}/share"): _unshared,
-    ("POST", "partner/{kind}/{id}/acknowledge"): _acknowledged,
-    ("POST", "partner/{kind}/{id}/questions"): _asked,
+EFFECTS: dict[tuple[str, str], authz.Effect] = {
     ("POST", "questions/{id}/answer"): _answered,
+    **{
+        (method, template.format(kind=kind, id="{id}")): effect
+        for kind in ("triggers", "boundaries")
+        for (method, template), effect in {
+            ("POST", "{kind}"): _created,
+            ("PATCH", "{kind}/{id}"): _renamed,
+            ("DELETE", "{kind}/{id}"): _deleted,
+            ("POST", "{kind}/{id}/share"): _shared,
+            ("DELETE", "{kind}/{id}/share"): _unshared,
+            ("POST", "partner/{kind}/{id}/acknowledge"): _acknowledged,
+            ("POST", "partner/{kind}/{id}/questions"): _asked,
+        }.items()
+    },
 }
 
-
-def _generic(template: str) -> str:
-    return template.replace("triggers", "{kind}").replace("boundaries", "{kind}")
+TABLE = authz.Table(rows=ROWS, setups=SETUPS, snapshot=snapshot, effects=EFFECTS, shows=shows)
 
 
-def _row_id(row: Row) -> str:
-    actor, method, template, _, status = row
-    return f"{actor}-{method}-{template}-{status}"
-
-
-@pytest.mark.parametrize(
-    ("actor", "method", "template", "body", "status"), MATRIX, ids=map(_row_id, MATRIX)
-)
-def test_it_answers_each_actor_as_the_matrix_says(
-    actor: str,
-    method: str,
-    template: str,
-    body: dict[str, Any] | None,
-    status: int,
-    make_world: Callable[[str], World],
-    login: Callable[[User], APIClient],
-) -> None:
-    world = make_world(actor)
-    client = client_for(world, actor, login)
-    before = snapshot()
-
-    response = call(client, method, world.path(template), body)
-
-    assert response.status_code == status, response.content
-    text = response.content.decode()
-    assert ASKED_BY_DAVE not in text
-    assert str(world.daves_question.pk) not in text
-    if actor != "alice":
-        assert NOTES not in text
-    if not may_see_alices_items(actor, template, status):
-        assert not {marker for marker in world.markers() if marker in text}
-    if status == 401:
-        assert_error_body(response, 401, "not_authenticated")
-    if status == 404:
-        assert_error_body(response, 404, "not_found")
-        # Exactly what an id that never existed gets: no hint that this one does.
-        unknown = call(client, method, world.path(template, uuid.uuid4()), body)
-        assert (unknown.status_code, unknown.json()) == (404, response.json())
-    if status >= 400 or method == "GET":
-        assert snapshot() == before
-    if method == "GET" and status == 200:
-        listed = response.json().get("results")
-        if listed is not None:
-            assert ids(response) == expected_results(world, actor, template)
-        else:
-            assert response.json()["id"] == str(world.items[kind_of(template)].pk)
-            assert ("notes" in response.json()) == (actor == "alice")
-    elif status < 300:
-        effect = EFFECTS.get((method, _generic(template)))
-        assert effect is not None, f"add the stored effect of {method} {template} to EFFECTS"
-        effect(world, actor, template, before, snapshot())
+@TABLE.parametrize()
+def test_it_answers_each_actor_as_the_table_says(row: Row, cast: Cast) -> None:
+    TABLE.check(row, cast)
 
 
 # The consent story, request by request.
@@ -429,7 +372,7 @@ KINDS = ("triggers", "boundaries")
 def test_it_hides_a_revoked_item_on_the_very_next_request(
     kind: str, make_world: Callable[[str], World], login: Callable[[User], APIClient]
 ) -> None:
-    world = make_world("bob_shared")
+    world = make_world("shared")
     alice_api, bob_api = login(world.users["alice"]), login(world.users["bob"])
     item_id = str(world.items[kind].pk)
     detail = f"/api/v1/partner/{kind}/{item_id}"
@@ -552,7 +495,7 @@ def test_it_lets_bob_ask_only_while_the_item_is_shared_and_not_paused(
 def test_it_ends_shares_with_the_partnership_and_shows_the_next_partner_nothing(
     make_world: Callable[[str], World], login: Callable[[User], APIClient]
 ) -> None:
-    world = make_world("bob_shared")
+    world = make_world("shared")
     alice, bob, dave, erin = (world.users[name] for name in ("alice", "bob", "dave", "erin"))
     alice_api, bob_api, dave_api = login(alice), login(bob), login(dave)
     old_question = world.questions["triggers"]
@@ -594,7 +537,7 @@ def test_it_ends_shares_with_the_partnership_and_shows_the_next_partner_nothing(
 def test_it_shows_the_partner_only_shares_of_their_own_partnership(
     make_world: Callable[[str], World], login: Callable[[User], APIClient]
 ) -> None:
-    world = make_world("bob_shared")
+    world = make_world("shared")
     alice, dave = world.users["alice"], world.users["dave"]
     # A share left on the old partnership (rows, bypassing the unpairing hook)
     # must not surface in the new one.
@@ -611,7 +554,7 @@ def test_it_shows_the_partner_only_shares_of_their_own_partnership(
 def test_it_answers_only_questions_asked_in_alices_current_partnership(
     make_world: Callable[[str], World], login: Callable[[User], APIClient]
 ) -> None:
-    world = make_world("bob_shared")
+    world = make_world("shared")
     daves = world.daves_question
     bobs = world.questions["triggers"]
     for asker in ("alice", "bob", "dave"):
@@ -637,7 +580,7 @@ def test_it_answers_only_questions_asked_in_alices_current_partnership(
 def test_it_pauses_only_the_side_of_whoever_pauses(
     make_world: Callable[[str], World], login: Callable[[User], APIClient]
 ) -> None:
-    world = make_world("bob_shared")
+    world = make_world("shared")
     bob_api = login(world.users["bob"])
     body = {"sharing_paused": True}
     assert bob_api.patch("/api/v1/partnership", body, format="json").status_code == 200
@@ -661,7 +604,7 @@ def test_it_refuses_to_share_without_a_partner_and_writes_nothing(
 def test_it_never_puts_private_notes_in_what_the_partner_sees(
     make_world: Callable[[str], World], login: Callable[[User], APIClient]
 ) -> None:
-    world = make_world("bob_shared")
+    world = make_world("shared")
     alice_api, bob_api = login(world.users["alice"]), login(world.users["bob"])
     for kind, item in world.items.items():
         detail = f"/api/v1/partner/{kind}/{item.pk}"

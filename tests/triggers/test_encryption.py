@@ -7,10 +7,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from accounts.models import Membership
 from attune.crypto import DecryptionError, generate_key, keyring
 from attune.fields import EncryptedTextField, open_values
 from checkins.models import CheckIn
+from partners.models import Membership
 from tests.factories import UserFactory
 from triggers import services as trigger_services
 from triggers.models import Boundary, Question, Trigger
@@ -66,7 +66,7 @@ def test_it_stores_no_plaintext(alice) -> None:
 
 
 def _any_partnership(user):  # type: ignore[no-untyped-def]
-    from accounts.models import Partnership
+    from partners.models import Partnership
 
     return Partnership.objects.create().pk
 

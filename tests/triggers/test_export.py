@@ -32,7 +32,7 @@ def test_it_exports_triggers_boundaries_questions_and_the_consent_log(
 def test_an_ex_partners_export_does_not_tell_whether_an_item_still_exists(
     alice, bob, bob_api
 ) -> None:
-    from accounts import services as accounts_services
+    from partners import services as accounts_services
 
     trigger = Trigger.objects.create(owner=alice, title="Raised voices")
     trigger = services.item_share(item=trigger, by=alice)

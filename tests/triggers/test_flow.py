@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.models import ConsentEvent
+from partners.models import ConsentEvent
 from tests.conftest import pair
 from tests.factories import UserFactory
 

@@ -7,10 +7,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from accounts import services as accounts_services
-from accounts.models import Notification
 from accounts.quiet_hours import quiet_until
-from accounts.tasks import send_notifications
+from partners import services as accounts_services
+from partners.models import Notification
+from partners.tasks import send_notifications
 from tests.factories import UserFactory
 from tests.workers import thread_worker
 from triggers import services

@@ -12,7 +12,8 @@ from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
-from accounts.models import Membership, User
+from accounts.models import User
+from partners.models import Membership
 from tests.factories import BoundaryFactory, TriggerFactory
 from triggers.models import SharedItem
 from triggers.serializers import (

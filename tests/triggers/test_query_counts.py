@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import Membership, Partnership, User
+from accounts.models import User
+from partners.models import Membership, Partnership
 from tests.factories import BoundaryFactory, QuestionFactory, TriggerFactory
 from triggers.models import SharedItem
 

@@ -10,7 +10,7 @@ goes through the API, and its throttle.
 import pytest
 from django.test import Client
 
-from accounts.models import Invitation, Membership
+from partners.models import Invitation, Membership
 from tests.factories import PASSWORD, InvitationFactory
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from accounts.models import FeedEntry, FeedState
+from partners.models import FeedEntry, FeedState
 
 Touch = tuple[Any, str, Any]  # (recipient id, type, object id)
 

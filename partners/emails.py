@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
-from accounts.models import Invitation, User
+from accounts.models import User
+from partners.models import Invitation
 
 
 def send_invitation(*, invitation: Invitation, url: str) -> None:
@@ -15,8 +16,8 @@ def send_invitation(*, invitation: Invitation, url: str) -> None:
         "expires_at": invitation.expires_at,
     }
     # No free text in the subject: it is what a stranger's mail client shows first.
-    subject = render_to_string("accounts/email/invitation_subject.txt").strip()
-    body = render_to_string("accounts/email/invitation_body.txt", context)
+    subject = render_to_string("partners/email/invitation_subject.txt").strip()
+    body = render_to_string("partners/email/invitation_body.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
 
 
@@ -33,5 +34,5 @@ def send_notification_digest(*, recipient: User, kinds: set[str]) -> None:
         "lines": [line for kind, line in NOTIFICATION_LINES.items() if kind in kinds],
         "url": settings.SITE_URL,
     }
-    body = render_to_string("accounts/email/notification_body.txt", context)
+    body = render_to_string("partners/email/notification_body.txt", context)
     send_mail("Something new on attune", body, settings.DEFAULT_FROM_EMAIL, [recipient.email])

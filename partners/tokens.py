@@ -19,6 +19,7 @@ def hash_token(token: str) -> str:
 
 def _sealing_aad(invitation_id: object) -> bytes:
     # Bound to its row: a sealed token copied onto another invitation does not open.
+    # The text keeps the app's old name: tokens sealed before the move still open.
     return f"accounts.invitation.token_sealed:{invitation_id}".encode()
 
 

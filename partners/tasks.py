@@ -2,7 +2,10 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from accounts import services
+from partners import services
+
+# The names these tasks had in `accounts`: messages queued before the move still
+# find their task.
 
 
 @shared_task(
@@ -10,6 +13,7 @@ from accounts import services
     retry_backoff=30,
     retry_backoff_max=1800,
     max_retries=6,
+    name="accounts.tasks.send_invitation_email",
 )
 def send_invitation_email(invitation_id: str, *_old_token: str) -> None:
     """Safe to run twice: the service claims the invitation before it sends.
@@ -26,6 +30,7 @@ def send_invitation_email(invitation_id: str, *_old_token: str) -> None:
     retry_backoff=30,
     retry_backoff_max=1800,
     max_retries=6,
+    name="accounts.tasks.send_notifications",
 )
 def send_notifications(recipient_id: str) -> None:
     """Safe to run twice: the service claims the pending rows before it sends."""

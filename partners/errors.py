@@ -1,0 +1,33 @@
+"""The consent kernel's domain errors (each maps to the shared API error shape)."""
+
+from attune.errors import Conflict, DomainError, Invalid
+
+
+class InvalidInvitation(Invalid):
+    code = "invalid_invitation"
+    message = "This invitation link is not valid: it may have expired, been used or withdrawn."
+
+
+class OwnInvitation(Invalid):
+    code = "own_invitation"
+    message = "You cannot accept your own invitation."
+
+
+class AlreadyPaired(Conflict):
+    code = "already_paired"
+    message = "One of you already has a partner on attune."
+
+
+class NoPartner(Conflict):
+    code = "no_partner"
+    message = "You have no partner to share with right now."
+
+
+class TooManyInvitationEmails(DomainError):
+    status = 429
+    code = "throttled"
+    message = (
+        "You have sent this address as many invitation emails as we send in a day. "
+        "You can still make a link without an email and pass it on yourself, "
+        "or try again tomorrow."
+    )

@@ -1,0 +1,223 @@
+"""The consent kernel's tables: partnerships and their members, invitations, the
+consent log, notifications and the change feed.
+
+They were born in `accounts` and keep their tables (`Meta.db_table`); only
+Django's migration state moved here (see migrations/0001_initial.py).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone as dj_timezone
+
+from accounts.models import User
+
+
+class Invitation(models.Model):
+    """A single-use link that pairs whoever accepts it with the inviter.
+
+    Only a hash of the token is stored; the token itself is shown once. For an
+    invitation sent by email, the token also waits here, encrypted and bound to
+    the row (`token_sealed`), until the email has gone: the task's message
+    carries only the invitation's id. It is wiped once sent, used or withdrawn.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    inviter = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=dj_timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    token_sealed = models.TextField(blank=True, default="")
+
+    class Meta:
+        db_table = "accounts_invitation"
+        indexes = [models.Index(fields=["inviter", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Invitation {self.pk}"
+
+    def status_at(self, now: datetime) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.withdrawn_at:
+            return "withdrawn"
+        if self.expires_at <= now:
+            return "expired"
+        return "pending"
+
+
+class InvitedAddress(models.Model):
+    """One invitation email asked for an address: the daily limits count these.
+    The address is kept only as a keyed hash, and for a day."""
+
+    address_hash = models.CharField(max_length=64)
+    inviter = models.ForeignKey(User, null=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=dj_timezone.now, db_index=True)
+
+    class Meta:
+        db_table = "accounts_invitedaddress"
+        indexes = [models.Index(fields=["address_hash", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"invited address at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Partnership(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(default=dj_timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "accounts_partnership"
+
+    def __str__(self) -> str:
+        return f"Partnership {self.pk}"
+
+
+class Membership(models.Model):
+    """One person's side of a partnership: their own pause switch lives here.
+
+    `ended_at` repeats the partnership's so that the database itself can refuse a
+    second active partnership for the same person (a partial unique index).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    sharing_paused = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=dj_timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "accounts_membership"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(ended_at__isnull=True),
+                name="one_active_partnership_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "user"], name="membership_once_per_partnership"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Membership {self.pk}"
+
+
+class ConsentEvent(models.Model):
+    """The append-only consent log: who granted, revoked, paused, paired or unpaired.
+
+    It names items by type and id only, never by their text.
+    """
+
+    class Kind(models.TextChoices):
+        PAIRED = "paired"
+        UNPAIRED = "unpaired"
+        SHARING_PAUSED = "sharing_paused"
+        SHARING_RESUMED = "sharing_resumed"
+        SHARE_GRANTED = "share_granted"
+        SHARE_REVOKED = "share_revoked"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consent_events")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    partnership = models.ForeignKey(
+        Partnership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    item_type = models.CharField(max_length=32, blank=True)
+    item_id = models.UUIDField(null=True, blank=True)
+    created_at = models.DateTimeField(default=dj_timezone.now)
+
+    class Meta:
+        db_table = "accounts_consentevent"
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError("The consent log is append-only.")
+        super().save(*args, **kwargs)
+
+
+class Notification(models.Model):
+    """A gentle "something happened" for one person, sent by email in batches.
+
+    It records only the kind of event, never what anyone wrote. Pending rows
+    (`emailed_at` is null) wait until `due_at`: at most one email an hour, and
+    none during the recipient's quiet hours.
+    """
+
+    class Kind(models.TextChoices):
+        SHARED = "shared"
+        QUESTION = "question"
+        ANSWER = "answer"
+        RESPONSE = "response"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    created_at = models.DateTimeField(default=dj_timezone.now)
+    due_at = models.DateTimeField()
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "accounts_notification"
+        indexes = [
+            # The sender polls exactly this: pending rows by due time.
+            models.Index(
+                fields=["due_at"], condition=Q(emailed_at__isnull=True), name="notification_pending"
+            ),
+            models.Index(fields=["recipient", "-emailed_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} notification"
+
+
+class FeedState(models.Model):
+    """One person's change feed counter. Writers lock this row to number their
+    entries, so entries are numbered in the order their transactions commit."""
+
+    user = models.OneToOneField(
+        User, primary_key=True, on_delete=models.CASCADE, related_name="feed_state"
+    )
+    last_seq = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "accounts_feedstate"
+
+    def __str__(self) -> str:
+        return f"feed of {self.user_id} at {self.last_seq}"
+
+
+class FeedEntry(models.Model):
+    """ "Something the recipient may see changed": the sync feed resolves each entry
+    to the current data, or to a deletion when the recipient may no longer see it."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    seq = models.BigIntegerField()
+    type = models.CharField(max_length=32)
+    object_id = models.UUIDField()
+    created_at = models.DateTimeField(default=dj_timezone.now)
+
+    class Meta:
+        db_table = "accounts_feedentry"
+        constraints = [models.UniqueConstraint(fields=["recipient", "seq"], name="feed_entry_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.object_id} for {self.recipient_id} at {self.seq}"
