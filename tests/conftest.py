@@ -1,7 +1,8 @@
 """Fixtures shared by every test: alice, her partner bob, and carol, a stranger.
 
-Tests reach the API the way a client app does: they log in through allauth's
-app endpoint and send the session token it returns.
+Tests reach the API the way a client app does, with a session token in
+`X-Session-Token`. The `login` fixture mints that session directly (see
+tests/authz.py); only the sign-in tests go through allauth's HTTP login.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from partners import services
 from partners.models import Membership, Partnership
-from tests.factories import PASSWORD, UserFactory
+from tests.authz import Cast, client_for
+from tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -34,19 +36,8 @@ def _test_settings(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def login() -> Callable[[User], APIClient]:
-    def _login(user: User) -> APIClient:
-        client = APIClient()
-        response = client.post(
-            "/_allauth/app/v1/auth/login",
-            {"email": user.email, "password": PASSWORD},
-            format="json",
-        )
-        assert response.status_code == 200, response.content
-        client.credentials(HTTP_X_SESSION_TOKEN=response.json()["meta"]["session_token"])
-        return client
-
-    return _login
+def login(db) -> Callable[[User], APIClient]:  # type: ignore[no-untyped-def]
+    return client_for
 
 
 @pytest.fixture
@@ -85,6 +76,18 @@ def dave(db, alice) -> User:  # type: ignore[no-untyped-def]
     for person in (alice, dave):
         Membership.objects.create(partnership=partnership, user=person, ended_at=ended)
     return dave
+
+
+@pytest.fixture
+def erin(db) -> User:  # type: ignore[no-untyped-def]
+    """Alice's next partner, once she has left bob (`Cast.move_on`)."""
+    return UserFactory.create(email="erin@example.com", display_name="Erin")
+
+
+@pytest.fixture
+def cast(alice, bob, dave, erin, carol) -> Cast:  # type: ignore[no-untyped-def]
+    """Every actor of the authorization tables (tests/authz.py)."""
+    return Cast(alice=alice, bob=bob, dave=dave, erin=erin, carol=carol)
 
 
 def pair(inviter: User, invitee: User) -> None:

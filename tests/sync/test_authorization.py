@@ -1,62 +1,83 @@
-"""Who may read which sync feed: each person only their own, and nothing hidden."""
+"""Who may read which sync feed: each person only their own, and nothing hidden.
+
+alice has two triggers: one shared with bob, one private (its title marked with
+`SECRET`), both with private notes.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
+from tests import authz
+from tests.authz import Cast, Row
 from triggers import services
 from triggers.models import Trigger
 
 pytestmark = pytest.mark.django_db
 
-ACTORS = ("alice", "bob", "dave", "carol", "anon")
-MATRIX: list[tuple[str, str, str, dict[str, Any] | None, int]] = [
-    ("alice", "GET", "sync", None, 200),
-    ("bob", "GET", "sync", None, 200),
-    ("dave", "GET", "sync", None, 200),
-    ("carol", "GET", "sync", None, 200),
-    ("anon", "GET", "sync", None, 401),
-]
+ROWS = authz.rows(
+    "default",
+    authz.ACTORS,
+    # alice bob dave erin carol anon
+    [("GET", "sync", None, "200 200 200 200 200 401")],
+)
 
 # What each actor's full feed holds of alice's two triggers.
 EXPECTED = {
     "alice": {("trigger", "shared"), ("trigger", "private")},
     "bob": {("partner_trigger", "shared")},
     "dave": set(),
+    "erin": set(),
     "carol": set(),
 }
 
 
-@pytest.mark.parametrize(("actor", "method", "path", "body", "status"), MATRIX)
-def test_it_answers_each_actor_as_the_matrix_says(
-    actor, method, path, body, status, alice, bob, carol, dave, login, anon
-) -> None:
+@dataclass
+class World:
+    shared: Trigger
+    private: Trigger
+
+    def item_id(self, template: str) -> Any:
+        return None
+
+    def hidden(self, row: Row) -> set[str]:
+        if row.actor == "alice":
+            return set()
+        found = {str(self.private.pk)}
+        if row.actor != "bob":
+            found.add(str(self.shared.pk))
+        return found
+
+
+def build(cast: Cast) -> World:
     def write(title: str) -> Trigger:
-        fields = {"title": title, "notes": "PRIVATE-NOTE-9"}
-        return services.item_create(model=Trigger, owner=alice, fields=fields)
+        fields = {"title": title, "notes": f"{authz.SECRET}-notes-9"}
+        return services.item_create(model=Trigger, owner=cast.alice, fields=fields)
 
-    shared = services.item_share(item=write("shared"), by=alice)
-    private = write("private")
-    users = {"alice": alice, "bob": bob, "dave": dave, "carol": carol}
-    client = anon if actor == "anon" else login(users[actor])
+    shared = services.item_share(item=write("shared"), by=cast.alice)
+    return World(shared=shared, private=write(f"{authz.SECRET}-private"))
 
-    response = client.generic(method, f"/api/v1/{path}")
-    assert response.status_code == status
-    if status != 200:
-        assert response.json()["status"] == 401
-        return
-    titles = {str(shared.pk): "shared", str(private.pk): "private"}
+
+def shows(world: World, row: Row, body: Any) -> None:
+    titles = {str(world.shared.pk): "shared", str(world.private.pk): "private"}
     held = {
         (change["type"], titles[change["id"]])
-        for change in response.json()["changes"]
+        for change in body["changes"]
         if change["op"] == "upsert" and change["id"] in titles
     }
-    assert held == EXPECTED[actor]
-    text = response.content.decode()
-    if actor != "alice":
-        assert "PRIVATE-NOTE" not in text
-        assert str(private.pk) not in text
-    if actor in ("carol", "dave"):
-        assert str(shared.pk) not in text
+    assert held == EXPECTED[row.actor]
+
+
+def snapshot() -> authz.Snapshot:
+    return {"triggers": authz.rows_of(Trigger, "pk", "shared_with_id", "updated_at")}
+
+
+TABLE = authz.Table(rows=ROWS, setups={"default": build}, snapshot=snapshot, shows=shows)
+
+
+@TABLE.parametrize()
+def test_it_answers_each_actor_as_the_table_says(row: Row, cast: Cast) -> None:
+    TABLE.check(row, cast)
