@@ -20,15 +20,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests import authz
 from tests.accounts import test_authorization as accounts_authorization
+from tests.partners import test_authorization as partners_authorization
 from tests.triggers import test_authorization as triggers_authorization
 
 API_PREFIX = "api/v1/"
-
-# The consent kernel's routes (invitations, partnership, consent log) moved from
-# accounts to partners with their views; their rows stay in
-# tests/accounts/test_authorization.py until the shared harness gives each app
-# its own table.
-MATRIX_HOME = {"partners": "accounts"}
 
 
 def _api_routes(patterns: list[Any] | None = None, prefix: str = "") -> Iterator[tuple[str, Any]]:
@@ -66,7 +61,6 @@ def api_endpoints() -> dict[tuple[str, str], str]:
     for route, callback in _api_routes():
         view = _view(callback)
         app = view.__module__.split(".")[0]
-        app = MATRIX_HOME.get(app, app)
         for method in _methods(view):
             endpoints[(method, _template(route))] = app
     return endpoints
@@ -95,15 +89,16 @@ APPS = sorted(set(api_endpoints().values()))
 
 def test_it_finds_routes_of_every_app_including_nested_includes() -> None:
     endpoints = api_endpoints()
-    assert endpoints[("DELETE", "invitations/{id}")] == "accounts"
+    assert endpoints[("DELETE", "invitations/{id}")] == "partners"
     assert endpoints[("POST", "triggers/{id}/share")] == "triggers"
     assert endpoints[("POST", "questions/{id}/answer")] == "triggers"
     assert endpoints[("GET", "partner/boundaries/{id}/questions")] == "triggers"
 
 
-def test_it_collects_the_matrix_of_accounts_and_of_triggers() -> None:
-    assert {"accounts", "triggers"} <= set(APPS)
+def test_it_collects_the_table_of_each_app() -> None:
+    assert {"accounts", "partners", "triggers"} <= set(APPS)
     assert authorization_module("accounts") is accounts_authorization
+    assert authorization_module("partners") is partners_authorization
     assert authorization_module("triggers") is triggers_authorization
 
 
