@@ -37,8 +37,23 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from partners import services as partners_services
+from partners.models import Membership, Partnership
 
 ACTORS = ("alice", "bob", "dave", "erin", "carol", "anon")
+# The columns of a table of alice's shareable items: every actor on the "shared"
+# setup, and bob again on each other state of sharing.
+SHARING = (
+    "alice",
+    "bob",
+    "bob@unshared",
+    "bob@paused",
+    "bob@revoked",
+    "dave",
+    "erin",
+    "carol",
+    "anon",
+)
+SHARING_SETUPS = ("shared", "unshared", "paused", "revoked")
 OWNER = "alice"
 # Put this in every private string of alice's (notes, unshared items): no answer to
 # anyone else may contain it.
@@ -172,11 +187,24 @@ class Cast:
     def user(self, actor: str) -> User | None:
         return None if actor == "anon" else getattr(self, actor)
 
+    @property
+    def users(self) -> dict[str, User]:
+        return {name: getattr(self, name) for name in ACTORS if name != "anon"}
+
     def move_on(self) -> None:
         """alice leaves bob and pairs with erin, her next partner."""
         partners_services.partnership_end(user=self.alice)
         created = partners_services.invitation_create(inviter=self.alice)
         partners_services.invitation_accept(token=created.token, user=self.erin)
+
+
+def partner_sees(row: Row) -> bool:
+    """In a `SHARING` table: bob, in the setup where alice shares with him."""
+    return row.actor == "bob" and row.setup == "shared"
+
+
+def current_partnership(user: User) -> Partnership:
+    return Membership.objects.get(user=user, ended_at=None).partnership
 
 
 class World(Protocol):

@@ -33,10 +33,10 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from partners import services as partners_services
-from partners.models import ConsentEvent, Membership, Notification, Partnership
 from checkins import services
 from checkins.models import CheckIn, Prompt, Response, Schedule
+from partners import services as partners_services
+from partners.models import ConsentEvent, Membership, Notification
 from tests import authz
 from tests.authz import Cast, Row, assert_error_body, ids, leaked
 from tests.conftest import pair
@@ -51,17 +51,6 @@ from triggers.models import Trigger
 
 pytestmark = pytest.mark.django_db
 
-COLUMNS = (
-    "alice",
-    "bob",
-    "bob@unshared",
-    "bob@paused",
-    "bob@revoked",
-    "dave",
-    "erin",
-    "carol",
-    "anon",
-)
 # Distinctive strings, searched for in raw response text.
 PRIVATE_NOTE = f"{authz.SECRET}-checkin-note-4c2e"
 SHARED_NOTE = "Shared-checkin-note-8d17"
@@ -77,7 +66,7 @@ EDIT = {"energy": 2, "shared": True}
 RESPOND = {"kind": "heard", "note": "I hear you"}
 
 # fmt: off
-# (method, path template, body, statuses in the order of COLUMNS)
+# (method, path template, body, statuses in the order of authz.SHARING)
 #                                                         ali bsh bun bpa bre dav eri car ano
 _TABLE: list[tuple[str, str, dict[str, Any] | None, str]] = [
     # Per person: everyone has a schedule and prompts of their own.
@@ -99,7 +88,7 @@ _TABLE: list[tuple[str, str, dict[str, Any] | None, str]] = [
 ]
 # fmt: on
 
-ROWS = authz.rows("shared", COLUMNS, _TABLE)
+ROWS = authz.rows("shared", authz.SHARING, _TABLE)
 
 
 @dataclass
@@ -132,9 +121,6 @@ class World:
             found |= self.subject_markers()
         return found
 
-    def alices_partnership(self) -> Partnership:
-        return Membership.objects.get(user=self.users["alice"], ended_at=None).partnership
-
     def never(self) -> set[str]:
         """Shown to nobody, not even alice: the ended partnership's response."""
         return {DAVES_RESPONSE, str(self.daves_response.pk)}
@@ -164,8 +150,7 @@ class World:
 def build(setup: str) -> Callable[[Cast], World]:
     def make(cast: Cast) -> World:
         alice, bob, dave = cast.alice, cast.bob, cast.dave
-        names = ("alice", "bob", "dave", "erin", "carol")
-        users = {name: getattr(cast, name) for name in names}
+        users = cast.users
         services.schedule_save(
             user=alice, active=True, weekdays=[2], times=["06:45"], timezone_name=ALICES_ZONE
         )
@@ -208,7 +193,7 @@ def build(setup: str) -> Callable[[Cast], World]:
     return make
 
 
-SETUPS = {name: build(name) for name in ("shared", "unshared", "paused", "revoked")}
+SETUPS = {name: build(name) for name in authz.SHARING_SETUPS}
 
 
 @pytest.fixture
@@ -251,11 +236,6 @@ def snapshot() -> dict[str, set[tuple[Any, ...]]]:
     }
 
 
-def partner_sees(row: Row) -> bool:
-    """bob sees what alice shares, in the setup where she shares it."""
-    return row.actor == "bob" and row.setup == "shared"
-
-
 def expected_results(world: World, row: Row) -> list[str]:
     """Who finds what in a list: each person their own, bob what alice shares."""
     person = row.actor
@@ -263,7 +243,7 @@ def expected_results(world: World, row: Row) -> list[str]:
         "checkins/prompts": {"alice": [world.prompt], "bob": [world.bobs_prompt]},
         # Newest first: the subject is an hour old, the private answer two.
         "checkins": {"alice": [world.subject, world.private], "bob": [world.bobs_checkin]},
-        "partner/checkins": {"bob": [world.subject] if partner_sees(row) else []},
+        "partner/checkins": {"bob": [world.subject] if authz.partner_sees(row) else []},
     }
     return [str(found_row.pk) for found_row in found[row.template].get(person, [])]
 
@@ -273,7 +253,7 @@ def may_see_the_subject(row: Row) -> bool:
         return False
     if row.actor == "alice":
         return not row.template.startswith("partner/")
-    return partner_sees(row) and row.template.startswith("partner/")
+    return authz.partner_sees(row) and row.template.startswith("partner/")
 
 
 # What each successful read must show.
@@ -294,14 +274,11 @@ def _assert_detail(world: World, row: Row, body: dict[str, Any]) -> None:
         assert body["shared"] is True
         assert body["trigger_ids"] == [str(world.linked.pk)]
     else:
-        assert partner_sees(row)
+        assert authz.partner_sees(row)
         assert not {"shared", "trigger_ids", "prompt"} & body.keys()
 
 
 # What each successful write must have done, and nothing more.
-
-
-_unchanged_but = authz.unchanged_but
 
 
 def _others(rows: set[tuple[Any, ...]], user: User) -> set[tuple[Any, ...]]:
@@ -320,13 +297,13 @@ def _scheduled(world: World, row: Row, body: Any, before: dict, after: dict) -> 
     assert schedule.next_due_at is not None
     assert body["timezone"] == "UTC"
     assert _others(after["schedules"], user) == _others(before["schedules"], user)
-    _unchanged_but(before, after, "schedules")
+    authz.unchanged_but(before, after, "schedules")
 
 
 def _only_alices_prompt_changed(world: World, before: dict, after: dict) -> Prompt:
     changed = {row[0] for row in after["prompts"] - before["prompts"]}
     assert changed == {world.prompt.pk}
-    _unchanged_but(before, after, "prompts")
+    authz.unchanged_but(before, after, "prompts")
     return Prompt.objects.get(pk=world.prompt.pk)
 
 
@@ -352,7 +329,7 @@ def _created(world: World, row: Row, body: Any, before: dict, after: dict) -> No
     assert checkin.shared_with_id is None
     assert body["id"] == str(checkin.pk)
     assert after["checkins"] >= before["checkins"]
-    _unchanged_but(before, after, "checkins")
+    authz.unchanged_but(before, after, "checkins")
 
 
 def _edited(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
@@ -360,11 +337,11 @@ def _edited(world: World, row: Row, body: Any, before: dict, after: dict) -> Non
     assert checkin.energy == 2
     assert checkin.note == SHARED_NOTE
     # Shared with bob already in alice's world: sharing again records nothing.
-    assert checkin.shared_with_id == world.alices_partnership().pk
+    assert checkin.shared_with_id == authz.current_partnership(world.users["alice"]).pk
     assert checkin.shared_at == world.subject.shared_at
     assert {row[0] for row in after["checkins"] - before["checkins"]} == {checkin.pk}
     assert (body["energy"], body["shared"]) == (2, True)
-    _unchanged_but(before, after, "checkins")
+    authz.unchanged_but(before, after, "checkins")
 
 
 def _deleted(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
@@ -378,7 +355,7 @@ def _deleted(world: World, row: Row, body: Any, before: dict, after: dict) -> No
         "checkin_triggers"
     ]
     assert Trigger.objects.filter(pk=world.linked.pk).exists()
-    _unchanged_but(before, after, "checkins", "responses", "checkin_triggers")
+    authz.unchanged_but(before, after, "checkins", "responses", "checkin_triggers")
 
 
 def _responded(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
@@ -386,7 +363,7 @@ def _responded(world: World, row: Row, body: Any, before: dict, after: dict) -> 
     (response,) = new
     assert response.checkin_id == world.subject.pk
     assert response.responder == world.users[row.actor]
-    assert response.partnership_id == world.alices_partnership().pk
+    assert response.partnership_id == authz.current_partnership(world.users["alice"]).pk
     assert (response.kind, response.note) == (RESPOND["kind"], RESPOND["note"])
     assert body["id"] == str(response.pk)
     notified = after["notifications"] - before["notifications"]
@@ -394,7 +371,7 @@ def _responded(world: World, row: Row, body: Any, before: dict, after: dict) -> 
         (world.users["alice"].pk, Notification.Kind.RESPONSE)
     ]
     assert after["notifications"] >= before["notifications"]
-    _unchanged_but(before, after, "responses", "notifications")
+    authz.unchanged_but(before, after, "responses", "notifications")
 
 
 EFFECTS: dict[tuple[str, str], authz.Effect] = {
@@ -414,7 +391,7 @@ def shows(world: World, row: Row, body: Any) -> None:
         assert [entry["id"] for entry in listed] == expected_results(world, row)
     else:
         _assert_detail(world, row, body)
-    if partner_sees(row) and row.template.startswith("partner/"):
+    if authz.partner_sees(row) and row.template.startswith("partner/"):
         # Shared means shared: bob reads the note alice chose to share.
         assert SHARED_NOTE in str(body)
 

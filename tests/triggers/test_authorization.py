@@ -27,7 +27,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from partners import services as partners_services
-from partners.models import ConsentEvent, Membership, Notification, Partnership
+from partners.models import ConsentEvent, Membership, Notification
 from tests import authz
 from tests.authz import Cast, Row, assert_error_body, ids
 from tests.conftest import pair
@@ -55,23 +55,11 @@ RENAME: dict[str, dict[str, Any]] = {
 ASK = {"text": "What helps most?"}
 ANSWER = {"text": "A slow walk"}
 
-COLUMNS = (
-    "alice",
-    "bob",
-    "bob@unshared",
-    "bob@paused",
-    "bob@revoked",
-    "dave",
-    "erin",
-    "carol",
-    "anon",
-)
-
 
 def _lines(kind: str) -> list[tuple[str, str, dict[str, Any] | None, str]]:
     item = f"{kind}/{{id}}"
     # fmt: off
-    # (method, path template, body, statuses in the order of COLUMNS)
+    # (method, path template, body, statuses in the order of authz.SHARING)
     #                                                   ali bob bun bpa bre dav eri car ano
     return [
         # My own items: everyone has a list of their own; alice's is only in hers.
@@ -95,7 +83,7 @@ def _lines(kind: str) -> list[tuple[str, str, dict[str, Any] | None, str]]:
 
 ROWS = authz.rows(
     "shared",
-    COLUMNS,
+    authz.SHARING,
     [
         *_lines("triggers"),
         *_lines("boundaries"),
@@ -110,19 +98,14 @@ def kind_of(template: str) -> str:
     return "boundaries" if "boundaries" in template else "triggers"
 
 
-def partner_sees(row: Row) -> bool:
-    """bob sees what alice shares, in the setup where she shares it."""
-    return row.actor == "bob" and row.setup == "shared"
-
-
 def may_see_alices_items(row: Row) -> bool:
     if row.status >= 400:
         return False
     if row.template == "questions":
-        return row.actor == "alice" or partner_sees(row)
+        return row.actor == "alice" or authz.partner_sees(row)
     if row.actor == "alice":
         return not row.template.startswith("partner/")
-    return partner_sees(row) and row.template.startswith("partner/")
+    return authz.partner_sees(row) and row.template.startswith("partner/")
 
 
 @dataclass
@@ -140,9 +123,6 @@ class World:
     def path(self, template: str, item_id: Any = None) -> str:
         return authz.api(template, item_id or self.item_id(template))
 
-    def alices_partnership(self) -> Partnership:
-        return Membership.objects.get(user=self.users["alice"], ended_at=None).partnership
-
     def hidden(self, row: Row) -> set[str]:
         never = {ASKED_BY_DAVE, str(self.daves_question.pk)}
         return never if may_see_alices_items(row) else never | self.markers()
@@ -159,8 +139,7 @@ class World:
 def build(setup: str) -> Callable[[Cast], World]:
     def make(cast: Cast) -> World:
         alice, bob = cast.alice, cast.bob
-        names = ("alice", "bob", "dave", "erin", "carol")
-        users = {name: getattr(cast, name) for name in names}
+        users = cast.users
         items: dict[str, SharedItem] = {
             "triggers": TriggerFactory.create(owner=alice, title=TITLE, notes=NOTES),
             "boundaries": BoundaryFactory.create(owner=alice, statement=STATEMENT, notes=NOTES),
@@ -198,7 +177,7 @@ def build(setup: str) -> Callable[[Cast], World]:
     return make
 
 
-SETUPS = {name: build(name) for name in ("shared", "unshared", "paused", "revoked")}
+SETUPS = {name: build(name) for name in authz.SHARING_SETUPS}
 
 
 @pytest.fixture
@@ -235,13 +214,13 @@ def expected_results(world: World, row: Row) -> list[str]:
     """Who finds what in a list: alice her own items, bob what she shares."""
     if row.template == "questions":
         # Both of bob's questions, newest first, to alice (about hers) and to bob.
-        if not (row.actor == "alice" or partner_sees(row)):
+        if not (row.actor == "alice" or authz.partner_sees(row)):
             return []
         asked = sorted(world.questions.values(), key=lambda q: (q.created_at, q.pk), reverse=True)
         return [str(question.pk) for question in asked]
     kind = kind_of(row.template)
     partner_route = row.template.startswith("partner/")
-    if not (partner_sees(row) if partner_route else row.actor == "alice"):
+    if not (authz.partner_sees(row) if partner_route else row.actor == "alice"):
         return []
     if row.template.endswith("/questions"):
         return [str(world.questions[kind].pk)]
@@ -259,8 +238,6 @@ def shows(world: World, row: Row, body: Any) -> None:
 
 # What each successful write must have done, and nothing more.
 
-unchanged_but = authz.unchanged_but
-
 
 def _created(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
     kind = kind_of(row.template)
@@ -270,7 +247,7 @@ def _created(world: World, row: Row, body: Any, before: dict, after: dict) -> No
     assert created[1] == world.users[row.actor].pk  # owner
     assert created[3] is None  # not shared
     assert after[kind] >= before[kind]
-    unchanged_but(before, after, kind)
+    authz.unchanged_but(before, after, kind)
 
 
 def _renamed(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
@@ -280,7 +257,7 @@ def _renamed(world: World, row: Row, body: Any, before: dict, after: dict) -> No
     assert item.notes == NOTES
     assert item.shared_with_id == world.items[kind].shared_with_id
     assert len(after[kind] - before[kind]) == 1
-    unchanged_but(before, after, kind)
+    authz.unchanged_but(before, after, kind)
 
 
 def _deleted(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
@@ -288,13 +265,13 @@ def _deleted(world: World, row: Row, body: Any, before: dict, after: dict) -> No
     item = world.items[kind]
     assert {r[0] for r in after[kind]} == {r[0] for r in before[kind]} - {item.pk}
     assert not Question.objects.filter(**{item.KIND: item.pk}).exists()
-    unchanged_but(before, after, kind, "questions")
+    authz.unchanged_but(before, after, kind, "questions")
 
 
 def _shared(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
     item = world.items[kind_of(row.template)]
     item.refresh_from_db()
-    assert item.shared_with_id == world.alices_partnership().pk
+    assert item.shared_with_id == authz.current_partnership(world.users["alice"]).pk
     # alice's items are shared already in her world: sharing again writes nothing.
     assert after == before
 
@@ -307,7 +284,7 @@ def _unshared(world: World, row: Row, body: Any, before: dict, after: dict) -> N
     assert item.shared_at is None
     new_events = after["consent_events"] - before["consent_events"]
     assert [k for _, k in new_events] == [ConsentEvent.Kind.SHARE_REVOKED]
-    unchanged_but(before, after, kind, "consent_events")
+    authz.unchanged_but(before, after, kind, "consent_events")
 
 
 def _acknowledged(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
@@ -315,7 +292,7 @@ def _acknowledged(world: World, row: Row, body: Any, before: dict, after: dict) 
     item = world.items[kind]
     item.refresh_from_db()
     assert item.acknowledged_at is not None
-    unchanged_but(before, after, kind)
+    authz.unchanged_but(before, after, kind)
 
 
 def _asked(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
@@ -324,9 +301,9 @@ def _asked(world: World, row: Row, body: Any, before: dict, after: dict) -> None
     (question,) = new
     assert question.item.pk == item.pk
     assert question.asker == world.users[row.actor]
-    assert question.partnership_id == world.alices_partnership().pk
+    assert question.partnership_id == authz.current_partnership(world.users["alice"]).pk
     assert question.text == ASK["text"]
-    unchanged_but(before, after, "questions", "notifications")
+    authz.unchanged_but(before, after, "questions", "notifications")
 
 
 def _answered(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
@@ -335,7 +312,7 @@ def _answered(world: World, row: Row, body: Any, before: dict, after: dict) -> N
     assert question.answer == ANSWER["text"]
     assert question.answered_at is not None
     assert len(after["questions"] - before["questions"]) == 1
-    unchanged_but(before, after, "questions", "notifications")
+    authz.unchanged_but(before, after, "questions", "notifications")
 
 
 EFFECTS: dict[tuple[str, str], authz.Effect] = {
