@@ -51,7 +51,7 @@ class OwnItemSerializer(RejectUnknownFields, serializers.ModelSerializer):
     )
 
     def get_shared(self, item: SharedItem) -> bool:
-        # The receiver of `partnership_ended` clears shares, so a set
+        # Ending a partnership clears its shares (`partners.sharing`), so a set
         # `shared_with` always names the current partnership.
         return item.shared_with_id is not None
 
