@@ -28,9 +28,8 @@ def migrate(targets: list[tuple[str, str | None]]) -> Any:
     executor = MigrationExecutor(connection)
     executor.migrate(targets)
     executor.loader.build_graph()
-    return executor.loader.project_state(
-        [target for target in targets if target[1] is not None]
-    ).apps
+    applied = [(app, name) for app, name in targets if name is not None]
+    return executor.loader.project_state(applied).apps
 
 
 def leaves() -> list[tuple[str, str | None]]:
