@@ -6,10 +6,6 @@ as a phone would) and checks that it now fails to get in.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import struct
 import time
 from datetime import timedelta
 
@@ -26,20 +22,11 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from accounts.sessions import SEEN_KEY
 from tests.factories import PASSWORD, UserFactory
+from tests.second_factor import totp_code
 
 pytestmark = pytest.mark.django_db
 
 APP = "/_allauth/app/v1"
-
-
-def totp_code(secret: str, at: float | None = None) -> str:
-    """RFC 6238: HMAC-SHA1 over the 30-second counter, six digits."""
-    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
-    counter = int((time.time() if at is None else at) // 30)
-    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
-    return f"{value % 1_000_000:06d}"
 
 
 def flow_ids(response) -> set[str]:  # type: ignore[no-untyped-def]

@@ -7,10 +7,6 @@ counter), as the person's phone would.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import struct
 import time
 from typing import Any
 
@@ -20,28 +16,13 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from tests.factories import PASSWORD
+from tests.second_factor import fresh_code, totp_code
 from tests.web.test_invite_page import browser_login
 
 pytestmark = pytest.mark.django_db
 
 APP = "/_allauth/app/v1"
 QR = "/account/totp-qr.svg"
-
-
-def totp_code(secret: str, *, at: float | None = None) -> str:
-    counter = int((time.time() if at is None else at) // 30)
-    key = base64.b32decode(secret, casefold=True)
-    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
-    return f"{value % 1_000_000:06d}"
-
-
-def fresh_code(secret: str, *, margin: float = 4) -> str:
-    """A code with at least `margin` seconds of life left (each is good for its 30 s only)."""
-    if 30 - time.time() % 30 < margin:
-        time.sleep(30 - time.time() % 30 + 0.1)
-    return totp_code(secret)
 
 
 def reauthenticate(client: APIClient) -> None:

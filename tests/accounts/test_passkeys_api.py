@@ -8,7 +8,7 @@ from django.core import mail
 from rest_framework.test import APIClient
 
 from tests.accounts.test_account_safety import APP, flow_ids, reauthenticate, sign_in
-from tests.passkeys import SoftPasskey
+from tests.second_factor import SoftPasskey
 
 pytestmark = pytest.mark.django_db
 

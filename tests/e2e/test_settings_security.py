@@ -17,7 +17,6 @@ from allauth.mfa.models import Authenticator
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from accounts.models import User
-from tests.accounts.test_mfa_api import fresh_code
 from tests.e2e.browser import (
     SCREENSHOTS,
     WIDTHS,
@@ -25,8 +24,10 @@ from tests.e2e.browser import (
     axe_violations,
     blocking,
     open_page,
+    with_virtual_authenticator,
 )
 from tests.factories import PASSWORD, UserFactory
+from tests.second_factor import fresh_code
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -128,20 +129,7 @@ def test_it_adds_a_passkey_with_a_virtual_authenticator_and_removes_it(
     # from the browser; allauth must accept that origin too.
     settings.MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
     context, page = signed_in(new_context, base_url, alice)
-    cdp = context.new_cdp_session(page)
-    cdp.send("WebAuthn.enable")
-    cdp.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": "internal",
-                "hasResidentKey": True,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-            }
-        },
-    )
+    with_virtual_authenticator(context, page)
     open_page(page, f"{base_url}/settings")
     section = page.get_by_role("region", name="Passkeys")
     expect(section.get_by_text("No passkeys yet.")).to_be_visible()

@@ -6,11 +6,7 @@ change carry on in place (issue 11)."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import re
-import struct
 import time
 from typing import Any
 
@@ -22,7 +18,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from tests.e2e.browser import (
@@ -35,8 +31,10 @@ from tests.e2e.browser import (
     log_in,
     open_page,
     sign_up,
+    with_virtual_authenticator,
 )
 from tests.factories import PASSWORD
+from tests.second_factor import totp_code
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -83,34 +81,6 @@ def code_from_mail(address: str) -> str:
     found = CODE_LINE.search(str(sent[-1].body))
     assert found, sent[-1].body
     return found.group(1)
-
-
-def totp_now(secret: str) -> str:
-    """RFC 6238 with allauth's parameters: SHA-1, 30-second steps, 6 digits."""
-    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
-    digest = hmac.new(key, struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    value = (struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000
-    return f"{value:06d}"
-
-
-def with_virtual_authenticator(context: BrowserContext, page: Page) -> None:
-    """A platform passkey store that says yes, as a phone's fingerprint reader would."""
-    cdp = context.new_cdp_session(page)
-    cdp.send("WebAuthn.enable")
-    cdp.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": "internal",
-                "hasResidentKey": True,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-                "automaticPresenceSimulation": True,
-            }
-        },
-    )
 
 
 def confirm_its_me(page: Page, password: str = PASSWORD) -> None:
@@ -172,14 +142,14 @@ def test_it_signs_in_with_a_code_from_an_authenticator_app(
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="One more step")).to_be_focused()
     page.get_by_label("Code", exact=True).fill(
-        "000000" if totp_now(secret) != "000000" else "111111"
+        "000000" if totp_code(secret) != "000000" else "111111"
     )
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_label("Code", exact=True)).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_text("Codes change every 30 seconds")).to_be_visible()
     assert page.url == f"{base_url}/login"
 
-    page.get_by_label("Code", exact=True).fill(totp_now(secret))
+    page.get_by_label("Code", exact=True).fill(totp_code(secret))
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{base_url}/today")
 
@@ -398,7 +368,7 @@ def test_it_keeps_the_sign_in_screens_clear_and_accessible(
     carol.get_by_label("Email").fill(carol_user.email)
     carol.get_by_label("Password").fill(PASSWORD)
     carol.get_by_role("button", name="Log in").click()
-    carol.get_by_label("Code", exact=True).fill(totp_now(secret))
+    carol.get_by_label("Code", exact=True).fill(totp_code(secret))
     carol.get_by_role("button", name="Sign in").click()
     carol.wait_for_url(f"{base_url}/today")
     expect(carol.locator("main")).not_to_have_attribute("aria-busy", "true")

@@ -1,8 +1,13 @@
-"""A software passkey, for testing WebAuthn through the API without a browser.
+"""Second factors for tests: RFC 6238 codes, and a software passkey.
 
-It does what a platform authenticator does, with the `fido2` package's data
-types: makes an ES256 key pair per credential, answers a creation request with
-a "none" attestation, and signs assertions with a counter. The JSON it returns
+`totp_code` computes what an authenticator app shows (allauth's parameters:
+SHA-1, 30-second steps, six digits); `fresh_code` waits, when needed, so that a
+code has a few seconds of life left.
+
+`SoftPasskey` tests WebAuthn through the API without a browser. It does what a
+platform authenticator does, with the `fido2` package's data types: makes an
+ES256 key pair per credential, answers a creation request with a "none"
+attestation, and signs assertions with a counter. The JSON it returns
 is what a browser's `PublicKeyCredential.toJSON()` gives a client app.
 """
 
@@ -10,8 +15,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import os
+import struct
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +32,22 @@ from fido2.webauthn import (
     AttestedCredentialData,
     AuthenticatorData,
 )
+
+
+def totp_code(secret: str, *, at: float | None = None) -> str:
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8), casefold=True)
+    counter = int((time.time() if at is None else at) // 30)
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
+
+
+def fresh_code(secret: str, *, margin: float = 4) -> str:
+    """A code with at least `margin` seconds of life left (each is good for its 30 s only)."""
+    if 30 - time.time() % 30 < margin:
+        time.sleep(30 - time.time() % 30 + 0.1)
+    return totp_code(secret)
 
 
 def b64url(data: bytes) -> str:
