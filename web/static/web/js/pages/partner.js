@@ -36,7 +36,7 @@ function detailList(kind, item) {
 }
 
 function questionLine(question, asker) {
-  return h("li", { class: "question-item" },
+  return h("li", { class: "question-item", id: `question-${question.id}` },
     h("p", {}, h("strong", {}, `${asker}: `), question.text),
     question.answer
       ? h("p", { class: "answer" }, h("strong", {}, "Answer: "), question.answer)
@@ -160,7 +160,7 @@ async function loadMyQuestions() {
       h("h3", {}, entry.title),
       h("ul", { class: "thread" }, [...entry.questions].reverse().map((question) => {
         if (question.answer) return questionLine(question, partnerName);
-        const holder = h("li", { class: "question-item" },
+        const holder = h("li", { class: "question-item", id: `question-${question.id}` },
           h("p", {}, h("strong", {}, `${partnerName}: `), question.text));
         holder.append(answerForm(question, holder));
         return holder;
