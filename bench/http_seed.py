@@ -76,6 +76,8 @@ class Couple:
 
 
 def seed() -> Couple:
+    from allauth.account.models import EmailAddress
+
     from accounts.models import User
     from checkins import services as checkins_services
     from partners import services as accounts_services
@@ -89,6 +91,10 @@ def seed() -> Couple:
     bob = User.objects.create_user(
         "bob@bench.attune.test", PASSWORD, display_name="Bob", timezone="Europe/Berlin"
     )
+    # Both have confirmed their address, as everyone who can sign in has
+    # (verification is mandatory).
+    for person in (alice, bob):
+        EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
     invitation = accounts_services.invitation_create(inviter=alice)
     accounts_services.invitation_accept(token=invitation.token, user=bob)
     partnership_id = Membership.objects.get(user=alice, ended_at=None).partnership_id

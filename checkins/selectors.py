@@ -32,20 +32,21 @@ def prompt_of(*, user: User, prompt_id: Any) -> Prompt:
     return prompt
 
 
-def _with_details(checkins: QuerySet[CheckIn], *, partnership_id: Any) -> QuerySet[CheckIn]:
-    """Linked trigger ids, and the responses given within `partnership_id`."""
+def _with_responses(checkins: QuerySet[CheckIn], *, partnership_id: Any) -> QuerySet[CheckIn]:
+    """The responses given within `partnership_id`."""
     responses = Response.objects.filter(partnership_id=partnership_id).order_by("created_at")
-    # Only the ids are shown: loading whole triggers would decrypt all their text.
-    linked = Trigger.objects.only("id")
     return checkins.prefetch_related(
-        Prefetch("triggers", queryset=linked),
-        Prefetch("responses", queryset=responses, to_attr="visible_responses"),
+        Prefetch("responses", queryset=responses, to_attr="visible_responses")
     )
 
 
 def checkins_of(*, viewer: Viewer) -> QuerySet[CheckIn]:
-    """The viewer's answers, with the responses given within their current partnership."""
-    return _with_details(CheckIn.objects.owned_by(viewer), partnership_id=viewer.partnership_id)
+    """The viewer's answers, with their linked trigger ids and the responses given
+    within their current partnership."""
+    # Only the ids are shown: loading whole triggers would decrypt all their text.
+    linked = Trigger.objects.only("id")
+    mine = CheckIn.objects.owned_by(viewer).prefetch_related(Prefetch("triggers", queryset=linked))
+    return _with_responses(mine, partnership_id=viewer.partnership_id)
 
 
 def checkin_of(*, viewer: Viewer, checkin_id: Any) -> CheckIn:
@@ -56,8 +57,10 @@ def checkin_of(*, viewer: Viewer, checkin_id: Any) -> CheckIn:
 
 
 def partner_checkins(*, viewer: Viewer) -> QuerySet[CheckIn]:
-    """The partner's answers shared with the viewer right now."""
-    return _with_details(CheckIn.objects.shared_with(viewer), partnership_id=viewer.partnership_id)
+    """The partner's answers shared with the viewer right now, with the responses
+    in this partnership. Not their linked triggers: the partner's view names none."""
+    shared = CheckIn.objects.shared_with(viewer)
+    return _with_responses(shared, partnership_id=viewer.partnership_id)
 
 
 def partner_checkin(*, viewer: Viewer, checkin_id: Any) -> CheckIn:
