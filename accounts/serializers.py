@@ -36,10 +36,23 @@ class QuietHoursSerializer(InputSerializer):
 
 class MeSerializer(serializers.ModelSerializer):
     quiet_hours = serializers.SerializerMethodField()
+    # What waits unread in my inbox; the view counts it (`partners.stream.unread_count`).
+    unread_count = serializers.SerializerMethodField()
 
     class Meta:
         model = User
-        fields = ["id", "email", "display_name", "timezone", "quiet_hours", "created_at"]
+        fields = [
+            "id",
+            "email",
+            "display_name",
+            "timezone",
+            "quiet_hours",
+            "created_at",
+            "unread_count",
+        ]
+
+    def get_unread_count(self, user: User) -> int:
+        return int(self.context.get("unread_count", 0))
 
     def get_quiet_hours(self, user: User) -> dict[str, str] | None:
         if user.quiet_hours_start is None or user.quiet_hours_end is None:

@@ -257,6 +257,13 @@ HEADLESS_FRONTEND_URLS = {
 
 # --- Invitations ----------------------------------------------------------------
 INVITATION_TTL = timedelta(hours=env_int("INVITATION_TTL_HOURS", 72))
+
+# --- The stream (sync feed and inbox) -----------------------------------------
+# Feed and inbox entries older than this are compacted; a sync cursor from before
+# what is kept answers 410 `resync_required`.
+STREAM_RETENTION_DAYS = env_int("STREAM_RETENTION_DAYS", 90)
+if STREAM_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("STREAM_RETENTION_DAYS must be at least 1.")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Encryption at rest: comma-separated keys, newest first -------------------

@@ -20,7 +20,7 @@ from attune.errors import Conflict, Invalid, NotFound
 from checkins import slots, tasks
 from checkins.content import QUESTIONS
 from checkins.models import CheckIn, Prompt, Response, Schedule
-from partners import feed, sharing
+from partners import feed, sharing, stream
 from partners import services as partner_services
 from partners.models import Notification
 
@@ -107,6 +107,7 @@ def dispatch(*, now: datetime | None = None, batch_size: int = 500) -> DispatchR
         result=result,
     )
     partner_services.notifications_send_due()
+    partner_services.stream_compact_due()
     return result
 
 
@@ -432,7 +433,13 @@ def response_create(*, checkin: CheckIn, by: User, kind: str, note: str = "") ->
             kind=kind,
             note=note,
         )
-        partner_services.notify(recipient=checkin.owner, kind=Notification.Kind.RESPONSE)
+        stream.record(
+            recipient_id=checkin.owner_id,
+            kind=Notification.Kind.RESPONSE,
+            partnership_id=checkin.shared_with_id,
+            target_type="checkin",
+            target_id=checkin.pk,
+        )
         feed.touch(
             [(checkin.owner_id, "checkin", checkin.pk), (by.pk, "partner_checkin", checkin.pk)]
         )

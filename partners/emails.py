@@ -1,5 +1,7 @@
 """Emails say that something happened, never what anyone wrote."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -21,18 +23,40 @@ def send_invitation(*, invitation: Invitation, url: str) -> None:
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
 
 
-NOTIFICATION_LINES = {
-    "shared": "Your partner shared something with you.",
-    "question": "Your partner asked you a question.",
-    "answer": "Your partner answered a question you asked.",
-    "response": "Your partner responded to your check-in.",
+# What happened, by whom, never what: the subject is what a mail client shows
+# first, so it names the partner and the kind of event, and nothing written.
+SUBJECTS = {
+    "shared": "{name} shared something with you",
+    "question": "{name} asked you something",
+    "answer": "{name} answered your question",
+    "response": "{name} responded to your check-in",
 }
 
 
-def send_notification_digest(*, recipient: User, kinds: set[str]) -> None:
+@dataclass(frozen=True)
+class News:
+    kind: str
+    url: str  # a path on the site (`partners.stream.url_of`)
+
+
+def notification_subject(*, partner_name: str, news: list[News]) -> str:
+    first = SUBJECTS[news[0].kind].format(name=partner_name)
+    others = len(news) - 1
+    if others == 0:
+        return first
+    return f"{first}, and {others} more {'thing' if others == 1 else 'things'}"
+
+
+def send_notification_digest(*, recipient: User, partner_name: str, news: list[News]) -> None:
     context = {
-        "lines": [line for kind, line in NOTIFICATION_LINES.items() if kind in kinds],
-        "url": settings.SITE_URL,
+        "lines": [
+            {
+                "text": SUBJECTS[item.kind].format(name=partner_name),
+                "url": settings.SITE_URL + item.url,
+            }
+            for item in news
+        ],
     }
+    subject = notification_subject(partner_name=partner_name, news=news)
     body = render_to_string("partners/email/notification_body.txt", context)
-    send_mail("Something new on attune", body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])

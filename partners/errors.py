@@ -31,3 +31,14 @@ class TooManyInvitationEmails(DomainError):
         "You can still make a link without an email and pass it on yourself, "
         "or try again tomorrow."
     )
+
+
+class ResyncRequired(DomainError):
+    """A sync cursor from before what the feed still keeps (`STREAM_RETENTION_DAYS`)."""
+
+    status = 410
+    code = "resync_required"
+    message = (
+        "This cursor is older than what we keep. Start again without a cursor "
+        "to receive everything you can see now."
+    )

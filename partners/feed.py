@@ -10,15 +10,30 @@ Entries are numbered per recipient under a row lock on that recipient's counter,
 so numbers follow commit order and a reader paging by number never skips an
 entry that commits late. Take these locks last in a transaction (after any other
 row locks) and in a fixed order, which `touch` does.
+
+`compact` keeps the feed bounded as years pass: of the entries older than the
+retention (`STREAM_RETENTION_DAYS`), it drops those a later entry for the same
+object supersedes (no reader misses anything), then those that now read as a
+deletion. Only the latter can leave a reader behind: the recipient's
+`compacted_seq` moves past them, and `sync` answers an older cursor with 410
+`resync_required`. A reader with no cursor still receives every object it can
+see, since the last entry of each visible object is never dropped.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+
+from accounts.models import User
+from partners import kinds
 from partners.models import FeedEntry, FeedState
+from partners.viewer import viewer_of
 
 Touch = tuple[Any, str, Any]  # (recipient id, type, object id)
 
@@ -44,3 +59,52 @@ def touch(entries: Iterable[Touch]) -> None:
             for i, (kind, object_id) in enumerate(changes)
         ]
     FeedEntry.objects.bulk_create(rows)
+
+
+def compact(*, before: datetime) -> int:
+    """Drop what the feed no longer needs from entries created before `before`."""
+    old = FeedEntry.objects.filter(created_at__lt=before)
+    superseded = FeedEntry.objects.filter(
+        recipient_id=OuterRef("recipient_id"),
+        type=OuterRef("type"),
+        object_id=OuterRef("object_id"),
+        seq__gt=OuterRef("seq"),
+    )
+    dropped, _ = old.filter(Exists(superseded)).delete()
+    recipients = list(old.values_list("recipient_id", flat=True).distinct())
+    for user in User.objects.filter(pk__in=recipients):
+        dropped += _compact_tombstones(user=user, before=before)
+    return dropped
+
+
+def _compact_tombstones(*, user: User, before: datetime) -> int:
+    """One recipient's old entries for what they may no longer see."""
+    old = FeedEntry.objects.filter(recipient=user, created_at__lt=before)
+    wanted: dict[str, list[Any]] = defaultdict(list)
+    for kind, object_id in old.values_list("type", "object_id"):
+        wanted[kind].append(object_id)
+    viewer = viewer_of(user=user)
+    served = kinds.sync_types()
+    gone: list[int] = []
+    for kind, ids in wanted.items():
+        visible: set[Any] = set()
+        if kind in served:
+            rows, _ = served[kind]
+            visible = set(rows(viewer).filter(pk__in=ids).values_list("pk", flat=True))
+        gone += old.filter(type=kind).exclude(object_id__in=visible).values_list("seq", flat=True)
+    if not gone:
+        return 0
+    with transaction.atomic():
+        state = FeedState.objects.select_for_update().get(user=user)
+        floor = max(gone)
+        if floor > state.compacted_seq:
+            state.compacted_seq = floor
+            state.save(update_fields=["compacted_seq"])
+        dropped, _ = FeedEntry.objects.filter(recipient=user, seq__in=gone).delete()
+    return dropped
+
+
+def compacted_seq(*, user: Any) -> int:
+    """Entries up to this number may be gone: an older cursor cannot be answered."""
+    floor = FeedState.objects.filter(user=user).values_list("compacted_seq", flat=True).first()
+    return floor or 0

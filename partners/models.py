@@ -155,24 +155,42 @@ class ConsentEvent(models.Model):
 
 
 class Notification(models.Model):
-    """A gentle "something happened" for one person, sent by email in batches.
+    """One activity of the stream: something its recipient may know happened.
 
-    It records only the kind of event, never what anyone wrote. Pending rows
-    (`emailed_at` is null) wait until `due_at`: at most one email an hour, and
+    The inbox lists these (filtered at read time by the consent rule, see
+    `partners.stream`) and the email digest sends those with a `due_at`. A row
+    records only the kind of event and what it is about (`target_type`, a sync
+    type, and `target_id`), never what anyone wrote. Pending emails (`due_at`
+    set, `emailed_at` null) wait until `due_at`: at most one email an hour, and
     none during the recipient's quiet hours.
     """
 
     class Kind(models.TextChoices):
-        SHARED = "shared"
-        QUESTION = "question"
-        ANSWER = "answer"
-        RESPONSE = "response"
+        SHARED = "shared"  # an item became visible to me
+        CHANGED = "changed"  # what I can see of an item changed
+        QUESTION = "question"  # a question about my item
+        ANSWER = "answer"  # an answer to my question
+        ACKNOWLEDGED = "acknowledged"  # my partner acknowledged my item
+        RESPONSE = "response"  # a response to my check-in
+        PAUSED = "paused"  # my partner paused their sharing
+        RESUMED = "resumed"
+        PAIRED = "paired"
+        UNPAIRED = "unpaired"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=32, choices=Kind.choices)
+    # The partnership it happened in; the inbox shows it only while that is the
+    # recipient's current one (except the news that it ended).
+    partnership = models.ForeignKey(
+        "Partnership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    target_type = models.CharField(max_length=32, blank=True, default="")
+    target_id = models.UUIDField(null=True, blank=True)
     created_at = models.DateTimeField(default=dj_timezone.now)
-    due_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Null: shown in the inbox, never emailed.
+    due_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -180,9 +198,14 @@ class Notification(models.Model):
         indexes = [
             # The sender polls exactly this: pending rows by due time.
             models.Index(
-                fields=["due_at"], condition=Q(emailed_at__isnull=True), name="notification_pending"
+                fields=["due_at"],
+                condition=Q(emailed_at__isnull=True, due_at__isnull=False),
+                name="notification_pending_email",
             ),
             models.Index(fields=["recipient", "-emailed_at"]),
+            # The inbox: mine, newest first.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox"),
+            models.Index(fields=["created_at"], name="notification_created"),
         ]
 
     def __str__(self) -> str:
@@ -197,6 +220,9 @@ class FeedState(models.Model):
         User, primary_key=True, on_delete=models.CASCADE, related_name="feed_state"
     )
     last_seq = models.BigIntegerField(default=0)
+    # Entries up to this number may have been compacted away: a cursor before it
+    # can no longer be answered (`sync` says 410 resync_required).
+    compacted_seq = models.BigIntegerField(default=0)
 
     class Meta:
         db_table = "accounts_feedstate"
@@ -213,7 +239,7 @@ class FeedEntry(models.Model):
     seq = models.BigIntegerField()
     type = models.CharField(max_length=32)
     object_id = models.UUIDField()
-    created_at = models.DateTimeField(default=dj_timezone.now)
+    created_at = models.DateTimeField(default=dj_timezone.now, db_index=True)
 
     class Meta:
         db_table = "accounts_feedentry"

@@ -1,4 +1,4 @@
-"""The kernel's API shapes: invitations, the partnership, the consent log."""
+"""The kernel's API shapes: invitations, the partnership, the consent log, the inbox."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from attune.api.fields import InputSerializer, StrictBooleanField, StrictCharField
-from partners.models import ConsentEvent, Invitation, Membership
+from partners import stream
+from partners.models import ConsentEvent, Invitation, Membership, Notification
 
 
 class InvitationSerializer(serializers.ModelSerializer):
@@ -91,3 +92,57 @@ class ConsentEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = ConsentEvent
         fields = ["id", "kind", "partnership", "item_type", "item_id", "created_at"]
+
+
+class InboxTargetSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    id = serializers.UUIDField()
+
+
+class InboxItemSerializer(serializers.ModelSerializer):
+    """One activity: what happened and where to look, never what anyone wrote."""
+
+    read = serializers.SerializerMethodField()
+    target = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "created_at", "read", "target", "url"]
+
+    def get_read(self, activity: Notification) -> bool:
+        return activity.read_at is not None
+
+    @extend_schema_field(InboxTargetSerializer(allow_null=True))
+    def get_target(self, activity: Notification) -> dict[str, Any] | None:
+        if not activity.target_type or activity.target_id is None:
+            return None
+        return {"type": activity.target_type, "id": str(activity.target_id)}
+
+    def get_url(self, activity: Notification) -> str:
+        """A path on the web app (see `partners.stream`'s URL scheme)."""
+        return stream.url_of(
+            kind=activity.kind, target_type=activity.target_type, target_id=activity.target_id
+        )
+
+
+class InboxReadSerializer(InputSerializer):
+    """Either `ids` (some of mine) or `all: true`."""
+
+    ids = serializers.ListField(child=serializers.UUIDField(), max_length=100, required=False)
+    all = StrictBooleanField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("all") is True:
+            if "ids" in attrs:
+                raise serializers.ValidationError({"ids": ["Give either ids or all, not both."]})
+            return attrs
+        if "ids" not in attrs:
+            raise serializers.ValidationError(
+                {"ids": ["Say which to mark read, or all: true."]}, code="required"
+            )
+        return attrs
+
+
+class UnreadCountSerializer(serializers.Serializer):
+    unread_count = serializers.IntegerField()

@@ -13,15 +13,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.quiet_hours import quiet_until
 from attune.crypto import DecryptionError
 from attune.errors import Conflict, NotFound
-from partners import emails, selectors, sharing, tasks
+from partners import emails, feed, selectors, sharing, stream, tasks
 from partners.errors import (
     AlreadyPaired,
     InvalidInvitation,
@@ -37,6 +37,7 @@ from partners.models import (
     Partnership,
 )
 from partners.tokens import hash_address, hash_token, new_token, open_token, seal_token
+from partners.viewer import viewer_of
 
 # One inviter may email one address this often a day; past it they hear so.
 INVITATION_EMAILS_PER_INVITER_PER_DAY = 3
@@ -216,6 +217,11 @@ def _accept(*, token: str, user: User) -> Partnership:
             for uid in pair
         ]
     )
+    stream.record(
+        recipient_id=invitation.inviter_id,
+        kind=Notification.Kind.PAIRED,
+        partnership_id=partnership.pk,
+    )
     # Any other link either of them still has out would pair them a second time
     # once this partnership ends; nobody would expect that.
     Invitation.objects.filter(
@@ -255,6 +261,13 @@ def partnership_set_paused(*, user: User, paused: bool) -> Membership:
             kind = ConsentEvent.Kind.SHARING_PAUSED if paused else ConsentEvent.Kind.SHARING_RESUMED
             consent_record(user=user, kind=kind, partnership_id=membership.partnership_id)
             sharing.pause_changed(membership=membership)
+            stream.record(
+                recipient_id=selectors.other_member_id(
+                    partnership_id=membership.partnership_id, user_id=user.pk
+                ),
+                kind=Notification.Kind.PAUSED if paused else Notification.Kind.RESUMED,
+                partnership_id=membership.partnership_id,
+            )
         return membership
 
 
@@ -287,8 +300,19 @@ def _end_active_partnership(*, user: User) -> Partnership | None:
             for uid in member_ids
         ]
     )
-    # News from a partnership that has ended is no longer anyone's business.
-    Notification.objects.filter(recipient_id__in=member_ids, emailed_at__isnull=True).delete()
+    # News from a partnership that has ended is no longer anyone's business;
+    # the other learns only that it ended.
+    Notification.objects.filter(
+        Q(partnership=partnership) | Q(emailed_at__isnull=True, due_at__isnull=False),
+        recipient_id__in=member_ids,
+    ).delete()
+    for other_id in member_ids:
+        if other_id != user.pk:
+            stream.record(
+                recipient_id=other_id,
+                kind=Notification.Kind.UNPAIRED,
+                partnership_id=partnership.pk,
+            )
     sharing.partnership_ended(partnership=partnership, member_ids=member_ids)
     return partnership
 
@@ -308,47 +332,26 @@ def partnerships_forget(*, partnership_ids: list[Any]) -> None:
     Partnership.objects.filter(pk__in=partnership_ids).exclude(Q(members__isnull=False)).delete()
 
 
-NOTIFICATION_INTERVAL = timedelta(hours=1)
+def notify(*, recipient: User, kind: str) -> None:
+    """Deprecated: record through `partners.stream.record`, with the target.
 
-
-def notify(*, recipient: User, kind: str) -> Notification:
-    """Queue a gentle email for `recipient`: at most one an hour, none in quiet hours.
-
-    An event that arrives while another waits joins it, so both go in one email.
-    """
-    now = timezone.now()
-    waiting = (
-        Notification.objects.filter(recipient=recipient, emailed_at__isnull=True)
-        .order_by("due_at")
-        .values_list("due_at", flat=True)
-        .first()
+    Kept only until every caller has moved (it records an activity with no
+    target within the recipient's current partnership)."""
+    membership = selectors.active_membership(user=recipient)
+    stream.record(
+        recipient_id=recipient.pk,
+        kind=kind,
+        partnership_id=membership.partnership_id if membership else None,
     )
-    due = waiting or _next_allowed_email_at(recipient=recipient, after=now)
-    notification = Notification.objects.create(recipient=recipient, kind=kind, due_at=due)
-    # One that was waiting already has its send on the way (or the dispatcher's
-    # pass over due notifications takes it): this one goes in the same email.
-    if waiting is None and due <= now:
-        recipient_id = str(recipient.pk)
-        transaction.on_commit(lambda: tasks.send_notifications.delay(recipient_id))
-    return notification
-
-
-def _next_allowed_email_at(*, recipient: User, after: datetime) -> datetime:
-    last = (
-        Notification.objects.filter(recipient=recipient, emailed_at__isnull=False)
-        .order_by("-emailed_at")
-        .values_list("emailed_at", flat=True)
-        .first()
-    )
-    due = max(after, last + NOTIFICATION_INTERVAL) if last else after
-    return quiet_until(user=recipient, at=due) or due
 
 
 def notifications_send(*, recipient_id: str) -> bool:
     """Email everything pending and due for one person, in one message.
 
     The recipient's row lock serialises two senders; marking the rows emailed
-    before sending is the claim. A failed send releases it for a retry.
+    before sending is the claim. A failed send releases it for a retry. What
+    the recipient may no longer see (a share taken back, a pause, an ending)
+    is dropped from the email here, at send time, and never sent.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -358,17 +361,34 @@ def notifications_send(*, recipient_id: str) -> bool:
         pending = Notification.objects.filter(
             recipient=recipient, emailed_at__isnull=True, due_at__lte=now
         )
-        kinds = set(pending.values_list("kind", flat=True))
-        if not kinds:
+        if not pending.exists():
             return False
-        allowed_at = _next_allowed_email_at(recipient=recipient, after=now)
+        allowed_at = stream.next_email_at(recipient=recipient, after=now)
         if allowed_at > now:
             pending.update(due_at=allowed_at)
             return False
-        ids = list(pending.values_list("pk", flat=True))
+        viewer = viewer_of(user=recipient)
+        news = list(
+            stream.visible(viewer)
+            .filter(pk__in=pending.values("pk"))
+            .order_by("-created_at", "-id")
+            .values_list("pk", "kind", "target_type", "target_id")
+        )
+        ids = [pk for pk, *_ in news]
+        pending.exclude(pk__in=ids).update(due_at=None)
+        if not news:
+            return False
         Notification.objects.filter(pk__in=ids).update(emailed_at=now)
+        partner = User.objects.get(pk=viewer.partner_id)
     try:
-        emails.send_notification_digest(recipient=recipient, kinds=kinds)
+        emails.send_notification_digest(
+            recipient=recipient,
+            partner_name=partner.public_name,
+            news=[
+                emails.News(kind=kind, url=stream.url_of(kind=kind, target_type=t, target_id=i))
+                for _, kind, t, i in news
+            ],
+        )
     except Exception:
         Notification.objects.filter(pk__in=ids).update(emailed_at=None)
         raise
@@ -381,3 +401,24 @@ def notifications_send_due() -> int:
     for recipient_id in recipients:
         tasks.send_notifications.delay(str(recipient_id))
     return len(recipients)
+
+
+# The dispatcher runs every minute; compaction is wanted about once an hour.
+COMPACTION_EVERY = timedelta(hours=1)
+_COMPACTION_KEY = "partners:stream-compaction"
+
+
+def stream_compact_due() -> bool:
+    """From the dispatcher's pass: enqueue the stream's compaction at most once an
+    hour (the cache is shared by every process). Whether it was enqueued."""
+    if not cache.add(_COMPACTION_KEY, True, timeout=int(COMPACTION_EVERY.total_seconds())):
+        return False
+    transaction.on_commit(tasks.compact_stream.delay)
+    return True
+
+
+def stream_compact(*, now: datetime | None = None) -> int:
+    """Forget feed and inbox entries older than `STREAM_RETENTION_DAYS`. Safe to
+    run twice and beside writers: each step deletes only what stays unneeded."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.STREAM_RETENTION_DAYS)
+    return feed.compact(before=cutoff) + stream.compact(before=cutoff)

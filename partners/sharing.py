@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from partners import consent, feed, kinds, selectors, services
+from partners import consent, feed, kinds, selectors, services, stream
 from partners.errors import NoPartner
 from partners.models import ConsentEvent, Membership, Notification, Partnership
 
@@ -43,9 +43,6 @@ def grant(*, item: Any, by: User) -> bool:
         item_type=kinds.of(item).sync_type,
         item_id=item.pk,
     )
-    partner = selectors.partner_membership(membership=membership)
-    if partner is not None and not membership.sharing_paused:
-        services.notify(recipient=partner.user, kind=Notification.Kind.SHARED)
     return True
 
 
@@ -122,6 +119,28 @@ def item_changed(*, item: Any, before: Seen | None = None, deleted: bool = False
     elif now.by is not None and before.values != now.values:
         touches += _partner_copy(kind, item, now, with_threads=False)
     feed.touch(touches)
+    _tell_partner(kind, item, before=before, now=now)
+
+
+def _tell_partner(kind: kinds.Kind, item: Any, *, before: Seen, now: Seen) -> None:
+    """The partner's stream hears that an item became visible to them, or that
+    what they see of it changed; an item that left their sight leaves their
+    inbox by itself (`partners.stream.visible`)."""
+    if now.by is None:
+        return
+    if before.by != now.by:
+        news = Notification.Kind.SHARED
+    elif before.values != now.values:
+        news = Notification.Kind.CHANGED
+    else:
+        return
+    stream.record(
+        recipient_id=now.by,
+        kind=news,
+        partnership_id=now.partnership_id,
+        target_type=kind.partner_sync_type,
+        target_id=item.pk,
+    )
 
 
 def _partner_copy(kind: kinds.Kind, item: Any, seen: Seen, *, with_threads: bool) -> list[Any]:

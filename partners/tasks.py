@@ -35,3 +35,9 @@ def send_invitation_email(invitation_id: str, *_old_token: str) -> None:
 def send_notifications(recipient_id: str) -> None:
     """Safe to run twice: the service claims the pending rows before it sends."""
     services.notifications_send(recipient_id=recipient_id)
+
+
+@shared_task
+def compact_stream() -> None:
+    """Safe to run twice: the second run finds nothing old left to drop."""
+    services.stream_compact()

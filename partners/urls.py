@@ -13,4 +13,6 @@ urlpatterns = [
     ),
     path("partnership", views.PartnershipView.as_view(), name="partnership"),
     path("consent-log", views.ConsentLogView.as_view(), name="consent-log"),
+    path("inbox", views.InboxView.as_view(), name="inbox"),
+    path("inbox/read", views.InboxReadView.as_view(), name="inbox-read"),
 ]

@@ -1,4 +1,4 @@
-"""The kernel's API: invitations, the partnership, the consent log.
+"""The kernel's API: invitations, the partnership, the consent log, the inbox.
 Each view validates input, calls one service, renders output."""
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ from rest_framework.views import APIView
 from attune.api.throttling import WriteRateThrottle
 from attune.api.views import caller
 from attune.errors import NotFound
-from partners import selectors, services
+from partners import selectors, services, stream
 from partners.errors import InvalidInvitation
 from partners.serializers import (
     ConsentEventSerializer,
+    InboxItemSerializer,
+    InboxReadSerializer,
     InvitationAcceptSerializer,
     InvitationCreateSerializer,
     InvitationPreviewInputSerializer,
@@ -27,7 +29,9 @@ from partners.serializers import (
     NewInvitationSerializer,
     PartnershipSerializer,
     PartnershipUpdateSerializer,
+    UnreadCountSerializer,
 )
+from partners.viewer import request_viewer
 
 
 def _validated(serializer_class: type[serializers.Serializer], request: Request) -> dict:
@@ -126,3 +130,21 @@ class ConsentLogView(ListAPIView):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.consent_events_of(user=caller(self.request))
+
+
+class InboxView(ListAPIView):
+    """What I may know happened, newest first: filtered by the consent rule at read time."""
+
+    serializer_class = InboxItemSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return stream.visible(request_viewer(self.request))
+
+
+class InboxReadView(APIView):
+    @extend_schema(request=InboxReadSerializer, responses=UnreadCountSerializer)
+    def post(self, request: Request) -> Response:
+        data = _validated(InboxReadSerializer, request)
+        viewer = request_viewer(request)
+        stream.mark_read(viewer=viewer, ids=None if data.get("all") else data["ids"])
+        return Response({"unread_count": stream.unread_count(viewer)})

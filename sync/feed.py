@@ -17,7 +17,8 @@ from rest_framework.serializers import BaseSerializer
 
 from accounts.models import User
 from attune.errors import Invalid
-from partners import kinds
+from partners import feed, kinds
+from partners.errors import ResyncRequired
 from partners.models import FeedEntry
 from partners.viewer import viewer_of
 
@@ -56,6 +57,10 @@ def decode_cursor(cursor: str | None) -> int:
 
 def read(*, user: User, cursor: str | None, limit: int) -> Page:
     after = decode_cursor(cursor)
+    if after and after < feed.compacted_seq(user=user):
+        # What happened before the cursor's place was compacted away: the client
+        # starts again from no cursor (STREAM_RETENTION_DAYS).
+        raise ResyncRequired(param="cursor")
     entries = list(
         FeedEntry.objects.filter(recipient=user, seq__gt=after)
         .order_by("seq")

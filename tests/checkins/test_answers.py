@@ -202,7 +202,7 @@ def test_the_owner_hears_of_a_response_by_a_contentless_email(alice, bob, bob_ap
     )
     send_notifications.apply(args=(str(alice.pk),)).get()
     (message,) = [m for m in mail.outbox if m.to == [alice.email]]
-    assert "Your partner responded to your check-in." in message.body
+    assert "Bob responded to your check-in." in message.body
     assert "PRIVATE" not in message.body and "want_to_talk" not in message.body
 
 

@@ -17,7 +17,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from partners.models import ConsentEvent, Invitation, Membership, Partnership
+from partners.models import ConsentEvent, Invitation, Membership, Notification, Partnership
 from tests import authz
 from tests.authz import Cast, Row, assert_error_body
 from tests.factories import InvitationFactory
@@ -28,6 +28,7 @@ INVITATION_TOKEN = "alices-invitation-token-0123456789abcdef"
 PAUSE = {"sharing_paused": True}
 ACCEPT = {"token": INVITATION_TOKEN}
 PREVIEW = {"token": INVITATION_TOKEN}
+READ_ALL = {"all": True}
 
 # fmt: off
 # (method, path template, body, statuses in the order of authz.ACTORS)
@@ -50,12 +51,24 @@ ROWS = authz.rows("default", authz.ACTORS, [
     ("DELETE", "partnership", None,                         "204 204 404 204 404 401"),
     # consent-log: the caller's own events only.
     ("GET", "consent-log", None,                            "200 200 200 200 200 401"),
+    # inbox: each reads and marks only their own news; an ex-partner keeps only
+    # the news that it ended.
+    ("GET", "inbox", None,                                  "200 200 200 200 200 401"),
+    ("POST", "inbox/read", READ_ALL,                        "200 200 200 200 200 401"),
 ])
 # fmt: on
 
 # Endpoints whose every answer must hold only the caller's own data. The others
 # (partnership, accept) name the partner when they succeed.
-OWN_DATA_ONLY = {"me", "me/export", "invitations", "invitations/{id}", "consent-log"}
+OWN_DATA_ONLY = {
+    "me",
+    "me/export",
+    "invitations",
+    "invitations/{id}",
+    "consent-log",
+    "inbox",
+    "inbox/read",
+}
 
 
 @dataclass
@@ -125,6 +138,7 @@ def snapshot() -> authz.Snapshot:
         "partnerships": authz.rows_of(Partnership, "pk", "ended_at"),
         "memberships": authz.rows_of(Membership, "pk", "user_id", "ended_at", "sharing_paused"),
         "consent_events": authz.rows_of(ConsentEvent, "pk"),
+        "inbox": authz.rows_of(Notification, "pk", "recipient_id", "read_at"),
     }
 
 
@@ -166,6 +180,15 @@ def _ended(world: World, user: User, before: dict, after: dict) -> None:
     assert after["users"] == before["users"]
 
 
+def _read(world: World, user: User, before: dict, after: dict) -> None:
+    changed = before["inbox"] ^ after["inbox"]
+    assert {recipient for _, recipient, _ in changed} <= {user.pk}
+    assert not Notification.objects.filter(recipient=user, read_at=None).exists()
+    assert {k: v for k, v in after.items() if k != "inbox"} == {
+        k: v for k, v in before.items() if k != "inbox"
+    }
+
+
 def _nothing_written(world: World, user: User | None, before: dict, after: dict) -> None:
     assert after == before
 
@@ -176,6 +199,7 @@ EFFECTS: dict[tuple[str, str], Callable[[World, User, dict, dict], None]] = {
     ("PATCH", "partnership"): _paused,
     ("DELETE", "partnership"): _ended,
     ("POST", "invitations/preview"): _nothing_written,
+    ("POST", "inbox/read"): _read,
 }
 
 

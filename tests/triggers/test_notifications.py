@@ -44,9 +44,9 @@ def test_it_tells_the_partner_that_something_was_shared_once(alice, bob) -> None
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [bob.email]
-    assert message.subject == "Something new on attune"
-    assert "Your partner shared something with you." in message.body
-    assert "https://attune.test" in message.body
+    assert message.subject == "Alice shared something with you"
+    trigger = Trigger.objects.get()
+    assert f"https://attune.test/partner#trigger-{trigger.pk}" in message.body
     assert_contentless(message)
 
 
@@ -54,11 +54,17 @@ def test_it_tells_about_questions_and_answers_without_their_text(alice, bob) -> 
     trigger = shared_trigger(alice, bob)
     question = services.question_ask(item=trigger, by=bob, text="What helps?")
     deliver(alice)
-    assert "Your partner asked you a question." in mail.outbox[-1].body
+    assert mail.outbox[-1].subject == "Bob asked you something"
+    assert f"https://attune.test/mine#question-{question.pk}" in mail.outbox[-1].body
     services.question_answer(question=question, text="A hug")
-    Notification.objects.filter(recipient=bob).update(due_at=timezone.now())
+    Notification.objects.filter(recipient=bob, emailed_at=None).update(due_at=timezone.now())
+    Notification.objects.filter(recipient=bob).exclude(emailed_at=None).update(
+        emailed_at=timezone.now() - timedelta(hours=2)
+    )
     deliver(bob)
     assert {m.to[0] for m in mail.outbox} == {alice.email, bob.email}
+    assert mail.outbox[-1].subject.startswith("Alice answered your question")
+    assert f"https://attune.test/partner#question-{question.pk}" in mail.outbox[-1].body
     for message in mail.outbox:
         assert_contentless(message)
 
@@ -87,7 +93,9 @@ def test_it_folds_events_within_the_hour_into_the_next_email(alice, bob) -> None
     pending.update(due_at=timezone.now())
     deliver(bob)
     assert len(mail.outbox) == 2
-    assert mail.outbox[1].body.count("shared something") == 1
+    assert mail.outbox[1].subject == "Alice shared something with you, and 1 more thing"
+    assert f"/partner#trigger-{first.pk}" in mail.outbox[1].body
+    assert f"/partner#trigger-{second.pk}" in mail.outbox[1].body
     assert not Notification.objects.filter(recipient=bob, emailed_at=None).exists()
 
 
@@ -98,9 +106,9 @@ def test_an_event_joining_a_waiting_email_enqueues_no_second_send(
 
     with mock.patch.object(send_notifications, "delay") as delay:
         with django_capture_on_commit_callbacks(execute=True):
-            accounts_services.notify(recipient=bob, kind=Notification.Kind.SHARED)
+            shared_trigger(alice, bob)
         with django_capture_on_commit_callbacks(execute=True):
-            accounts_services.notify(recipient=bob, kind=Notification.Kind.SHARED)
+            shared_trigger(alice, bob)
     assert delay.call_count == 1
     assert Notification.objects.filter(recipient=bob, emailed_at=None).count() == 2
     # The one send takes both, in one email.
@@ -134,7 +142,7 @@ def test_it_sends_nothing_about_a_partnership_that_ended(alice, bob) -> None:
 def test_it_does_not_notify_while_the_owner_pauses(alice, bob) -> None:
     accounts_services.partnership_set_paused(user=alice, paused=True)
     shared_trigger(alice, bob)
-    assert not Notification.objects.filter(recipient=bob).exists()
+    assert not Notification.objects.filter(recipient=bob, kind="shared").exists()
 
 
 @pytest.mark.parametrize(
