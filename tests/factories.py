@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from partners.models import Invitation, Membership
 from partners.tokens import hash_token
-from triggers.models import Boundary, Question, Trigger
+from triggers.models import Boundary, Question, SelfCareNote, Trigger
 
 PASSWORD = "a quiet place to talk"
 
@@ -63,8 +63,17 @@ class BoundaryFactory(factory.django.DjangoModelFactory):
     firmness = Boundary.Firmness.FIRM
 
 
+class SelfCareNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SelfCareNote
+
+    owner = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Self-care note {n}")
+    effect = SelfCareNote.Effect.RESTORES
+
+
 class QuestionFactory(factory.django.DjangoModelFactory):
-    """A question on a trigger (pass `trigger=None, boundary=…` for a boundary).
+    """A question on a trigger (pass `item=…` for another item).
 
     Asked in the asker's current partnership unless `partnership=` says otherwise.
     """
@@ -72,8 +81,11 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Question
 
-    trigger = factory.SubFactory(TriggerFactory)
-    boundary = None
+    class Params:
+        item = factory.SubFactory(TriggerFactory)
+
+    item_type = factory.LazyAttribute(lambda o: o.item.KIND)
+    item_id = factory.LazyAttribute(lambda o: o.item.pk)
     asker = factory.SubFactory(UserFactory)
     partnership = factory.LazyAttribute(
         lambda o: Membership.objects.get(user=o.asker, ended_at=None).partnership

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from triggers.models import Boundary, Trigger
+from triggers.models import Boundary, SelfCareNote, Trigger
 
 METADATA = ("id", "owner", "shared_with", "shared_at", "created_at", "updated_at")
 
@@ -21,3 +21,4 @@ class MetadataOnlyAdmin(admin.ModelAdmin):
 
 admin.site.register(Trigger, MetadataOnlyAdmin)
 admin.site.register(Boundary, MetadataOnlyAdmin)
+admin.site.register(SelfCareNote, MetadataOnlyAdmin)

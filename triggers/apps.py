@@ -6,15 +6,17 @@ class TriggersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        """Triggers and boundaries are shareable kinds; questions follow them."""
+        """Triggers, boundaries and self-care notes are shareable kinds; questions follow them."""
         from partners import kinds
         from triggers import exports, selectors, services
-        from triggers.models import Boundary, Trigger
+        from triggers.models import Boundary, SelfCareNote, Trigger
         from triggers.serializers import (
             BoundarySerializer,
             PartnerBoundarySerializer,
+            PartnerSelfCareNoteSerializer,
             PartnerTriggerSerializer,
             QuestionSerializer,
+            SelfCareNoteSerializer,
             TriggerSerializer,
         )
 
@@ -40,6 +42,19 @@ class TriggersConfig(AppConfig):
                 partner_serializer=PartnerBoundarySerializer,
                 shared_fields=Boundary.SHARED_FIELDS,
                 export=("boundaries", exports.export_boundaries),
+                cleared_when_unshared=("acknowledged_at",),
+                threads=selectors.threads_on,
+            )
+        )
+        kinds.register(
+            kinds.Kind(
+                model=SelfCareNote,
+                sync_type="self_care",
+                partner_sync_type="partner_self_care",
+                owner_serializer=SelfCareNoteSerializer,
+                partner_serializer=PartnerSelfCareNoteSerializer,
+                shared_fields=SelfCareNote.SHARED_FIELDS,
+                export=("self_care", exports.export_self_care),
                 cleared_when_unshared=("acknowledged_at",),
                 threads=selectors.threads_on,
             )

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
-
 from accounts.models import User
 from partners.viewer import viewer_of
 from triggers import selectors
-from triggers.models import Boundary, Question, Trigger
-from triggers.serializers import BoundarySerializer, QuestionSerializer, TriggerSerializer
+from triggers.models import Boundary, Question, SelfCareNote, SharedItem, Trigger, asked_models
+from triggers.serializers import (
+    BoundarySerializer,
+    QuestionSerializer,
+    SelfCareNoteSerializer,
+    TriggerSerializer,
+)
 
 
 def export_triggers(*, user: User) -> Any:
@@ -21,6 +24,11 @@ def export_triggers(*, user: User) -> Any:
 def export_boundaries(*, user: User) -> Any:
     mine = selectors.own_items(Boundary, viewer=viewer_of(user=user))
     return BoundarySerializer(mine.order_by("created_at"), many=True).data
+
+
+def export_self_care(*, user: User) -> Any:
+    mine = selectors.own_items(SelfCareNote, viewer=viewer_of(user=user))
+    return SelfCareNoteSerializer(mine.order_by("created_at"), many=True).data
 
 
 def export_questions(*, user: User) -> dict[str, Any]:
@@ -36,11 +44,11 @@ def export_questions(*, user: User) -> dict[str, Any]:
     hidden = {"item_type": None, "item_id": None, "answer": None, "answered_at": None}
     return {
         "asked": [
-            data if (q.partnership_id, q.trigger_id or q.boundary_id) in visible else data | hidden
+            data if (q.partnership_id, q.item_id) in visible else data | hidden
             for q, data in zip(asked, QuestionSerializer(asked, many=True).data, strict=True)
         ],
         "received": QuestionSerializer(
-            ordered.filter(Q(trigger__owner=user) | Q(boundary__owner=user)), many=True
+            ordered.about_any({model: _owned(model, user) for model in asked_models()}), many=True
         ).data,
     }
 
@@ -49,7 +57,11 @@ def _visible_threads(*, user: User) -> set[tuple[Any, Any]]:
     """(partnership, item) pairs whose thread `user` may read as the partner now."""
     pairs: set[tuple[Any, Any]] = set()
     viewer = viewer_of(user=user)
-    for model in (Trigger, Boundary):
+    for model in asked_models():
         shared = selectors.partner_items(model, viewer=viewer)
         pairs.update(shared.values_list("shared_with_id", "pk"))
     return pairs
+
+
+def _owned(model: type[SharedItem], user: User) -> Any:
+    return model._default_manager.filter(owner=user)

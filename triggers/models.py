@@ -1,4 +1,5 @@
-"""Triggers and boundaries: private until their owner shares them, item by item.
+"""Triggers, boundaries and self-care notes: private until their owner shares
+them, item by item.
 
 A share names one partnership (`shared_with`). The partner sees the item only
 while that partnership is the current one and the owner has not paused sharing;
@@ -9,10 +10,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, OuterRef, Q, Subquery, When
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from accounts.models import User
 from attune.fields import EncryptedTextField
@@ -124,21 +127,73 @@ class Boundary(SharedItem):
         return f"Boundary {self.pk}"
 
 
+class SelfCareNote(SharedItem):
+    """What restores me and what drains me, and what my partner can do about it."""
+
+    class Effect(models.TextChoices):
+        RESTORES = "restores"
+        DRAINS = "drains"
+
+    title = EncryptedTextField()
+    effect = models.CharField(max_length=16, choices=Effect.choices, default=Effect.RESTORES)
+    how_you_can_help = EncryptedTextField(blank=True, default="")
+
+    SHARED_FIELDS = ("title", "effect", "how_you_can_help")
+    KIND = "self_care"
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["owner", "-created_at"]),
+            models.Index(fields=["shared_with", "owner", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Self-care note {self.pk}"
+
+
+def asked_models() -> list[type[SharedItem]]:
+    """The registered kinds one can ask about: every shareable `SharedItem`."""
+    from partners import kinds
+
+    return [k.model for k in kinds.all_kinds() if issubclass(k.model, SharedItem)]
+
+
+def asked_model(item_type: str | None) -> type[SharedItem] | None:
+    return next((m for m in asked_models() if item_type == m.KIND), None)
+
+
+class QuestionQuerySet(models.QuerySet["Question"]):
+    def about(self, item: SharedItem) -> QuestionQuerySet:
+        """The questions on one item."""
+        return self.filter(item_type=item.KIND, item_id=item.pk)
+
+    def about_any(self, items_by_model: dict[type[SharedItem], Any]) -> QuestionQuerySet:
+        """The questions on any of these items ({model: a queryset of its items})."""
+        return self.filter(about_any_q(items_by_model))
+
+
+def about_any_q(items_by_model: dict[type[SharedItem], Any]) -> Q:
+    q = Q(pk__in=[])
+    for model, items in items_by_model.items():
+        q |= Q(item_type=model.KIND, item_id__in=items.values("pk"))
+    return q
+
+
 class Question(models.Model):
     """A partner's question about a shared item ("ask, don't guess") and its answer.
 
-    The question's text belongs to the asker, the answer to the item's owner. When
-    the item is deleted the question stays with its asker, detached and without
-    the answer, so that what the asker keeps never tells whether the item exists.
+    The item is named by its kind (`item_type`, the kind's `KIND`) and id, so
+    any registered `SharedItem` kind takes questions with no change here. The
+    question's text belongs to the asker, the answer to the item's owner. When
+    the item is deleted the question stays with its asker, detached (no item)
+    and without the answer, so that what the asker keeps never tells whether
+    the item exists.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    trigger = models.ForeignKey(
-        Trigger, null=True, blank=True, on_delete=models.SET_NULL, related_name="questions"
-    )
-    boundary = models.ForeignKey(
-        Boundary, null=True, blank=True, on_delete=models.SET_NULL, related_name="questions"
-    )
+    # Null with `item_id` when detached: "no item", which an empty kind would blur.
+    item_type = models.CharField(max_length=32, null=True, blank=True)  # noqa: DJ001
+    item_id = models.UUIDField(null=True, blank=True)
     asker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
     text = EncryptedTextField()
@@ -146,21 +201,43 @@ class Question(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = QuestionQuerySet.as_manager()
+
     class Meta:
         indexes = [
-            models.Index(fields=["trigger", "partnership", "-created_at"]),
-            models.Index(fields=["boundary", "partnership", "-created_at"]),
+            models.Index(fields=["item_type", "item_id", "partnership", "-created_at"]),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(trigger__isnull=False, boundary__isnull=False),
-                name="question_about_one_item",
+                condition=Q(item_type__isnull=True, item_id__isnull=True)
+                | Q(item_type__isnull=False, item_id__isnull=False),
+                name="question_item_whole_or_none",
             )
         ]
 
     def __str__(self) -> str:
         return f"Question {self.pk}"
 
-    @property
+    @cached_property
     def item(self) -> SharedItem | None:
-        return self.trigger or self.boundary
+        model = asked_model(self.item_type)
+        if model is None or self.item_id is None:
+            return None
+        return model._default_manager.filter(pk=self.item_id).first()
+
+
+def question_item_owner() -> Case:
+    """An annotation: the id of the owner of a question's item (null when detached)."""
+    return Case(
+        *[
+            When(
+                item_type=model.KIND,
+                then=Subquery(
+                    model._default_manager.filter(pk=OuterRef("item_id")).values("owner_id")[:1]
+                ),
+            )
+            for model in asked_models()
+        ],
+        default=None,
+        output_field=models.UUIDField(),
+    )

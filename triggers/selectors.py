@@ -11,9 +11,9 @@ from typing import Any, TypeVar
 from django.db.models import Case, CharField, Q, QuerySet, Value, When
 
 from attune.errors import NotFound
-from partners.consent import shareable, shared_q
+from partners.consent import shareable
 from partners.viewer import Viewer
-from triggers.models import Question, SharedItem, Trigger
+from triggers.models import Question, SharedItem, about_any_q, asked_models
 
 Item = TypeVar("Item", bound=SharedItem)
 
@@ -48,8 +48,8 @@ def threads_on(items: QuerySet[Any], partnership_id: Any) -> list[tuple[str, Any
     registered kinds' `threads`)."""
     if partnership_id is None:
         return []
-    about = Q(trigger__in=items) if items.model is Trigger else Q(boundary__in=items)
-    ids = Question.objects.filter(about, partnership_id=partnership_id).values_list("pk", flat=True)
+    on_items = Question.objects.about_any({items.model: items})
+    ids = on_items.filter(partnership_id=partnership_id).values_list("pk", flat=True)
     return [("question", pk) for pk in ids]
 
 
@@ -57,14 +57,14 @@ def questions_for_partner(item: SharedItem) -> QuerySet[Question]:
     """The thread on an item the partner can see: within the partnership it is shared with."""
     if item.shared_with_id is None:
         return Question.objects.none()
-    return Question.objects.filter(**{item.KIND: item}, partnership_id=item.shared_with_id)
+    return Question.objects.about(item).filter(partnership_id=item.shared_with_id)
 
 
 def questions_for_owner(item: SharedItem, *, viewer: Viewer) -> QuerySet[Question]:
     """The thread on the owner's item within their current partnership, shared or not."""
     if not viewer.paired:
         return Question.objects.none()
-    return Question.objects.filter(**{item.KIND: item}, partnership_id=viewer.partnership_id)
+    return Question.objects.about(item).filter(partnership_id=viewer.partnership_id)
 
 
 def question_for_owner(*, viewer: Viewer, question_id: Any) -> Question:
@@ -72,18 +72,21 @@ def question_for_owner(*, viewer: Viewer, question_id: Any) -> Question:
     if not viewer.paired:
         raise NotFound()
     question = (
-        Question.objects.select_related("trigger", "boundary")
+        Question.objects.filter(_on_mine(viewer))
         .filter(pk=question_id, partnership_id=viewer.partnership_id)
         .first()
     )
-    item = question.item if question else None
-    if question is None or item is None or item.owner_id != viewer.user_id:
+    if question is None:
         raise NotFound()
     return question
 
 
 def _on_mine(viewer: Viewer) -> Q:
-    return Q(trigger__owner_id=viewer.user_id) | Q(boundary__owner_id=viewer.user_id)
+    return about_any_q({model: shareable(model).owned_by(viewer) for model in asked_models()})
+
+
+def _on_partner_shares(viewer: Viewer) -> Q:
+    return about_any_q({model: shareable(model).shared_with(viewer) for model in asked_models()})
 
 
 def questions_visible(viewer: Viewer) -> QuerySet[Question]:
@@ -93,7 +96,7 @@ def questions_visible(viewer: Viewer) -> QuerySet[Question]:
         return Question.objects.none()
     readable = _on_mine(viewer)
     if viewer.sees_partner_shares:
-        readable |= shared_q(viewer, prefix="trigger__") | shared_q(viewer, prefix="boundary__")
+        readable |= _on_partner_shares(viewer)
     return Question.objects.filter(partnership_id=viewer.partnership_id).filter(readable)
 
 

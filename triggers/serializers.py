@@ -9,7 +9,15 @@ from rest_framework import serializers
 
 from attune.api.fields import RejectUnknownFields, StrictCharField, StrictIntegerField
 from attune.fields import EncryptedTextField, open_values
-from triggers.models import NEEDS, Boundary, Question, SharedItem, Trigger, changed_since
+from triggers.models import (
+    NEEDS,
+    Boundary,
+    Question,
+    SelfCareNote,
+    SharedItem,
+    Trigger,
+    changed_since,
+)
 
 SHORT_TEXT = 200
 LONG_TEXT = 2000
@@ -116,6 +124,30 @@ class BoundarySerializer(OwnItemSerializer):
         }
 
 
+class SelfCareNoteSerializer(OwnItemSerializer):
+    class Meta:
+        model = SelfCareNote
+        fields = [
+            "id",
+            "title",
+            "effect",
+            "how_you_can_help",
+            "notes",
+            "shared",
+            "shared_at",
+            "acknowledged_at",
+            "changed_since_acknowledged",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = OwnItemSerializer.READ_ONLY
+        extra_kwargs = {
+            "title": {"max_length": SHORT_TEXT},
+            "how_you_can_help": {"max_length": LONG_TEXT},
+            "notes": {"max_length": NOTES_TEXT},
+        }
+
+
 class PartnerItemSerializer(serializers.ModelSerializer):
     """What the partner sees: the shared fields, never `notes`.
 
@@ -180,24 +212,24 @@ class PartnerBoundarySerializer(PartnerItemSerializer):
         read_only_fields = fields
 
 
+class PartnerSelfCareNoteSerializer(PartnerItemSerializer):
+    class Meta:
+        model = SelfCareNote
+        fields = ["id", *SelfCareNote.SHARED_FIELDS, *PartnerItemSerializer.COMMON]
+        read_only_fields = fields
+
+
 class QuestionSerializer(RejectUnknownFields, serializers.ModelSerializer):
-    item_type = serializers.SerializerMethodField()
-    item_id = serializers.SerializerMethodField()
+    item_type = serializers.CharField(
+        read_only=True, allow_null=True, help_text="The item's kind; null once it is gone."
+    )
+    item_id = serializers.UUIDField(read_only=True, allow_null=True)
     text = StrictCharField(max_length=QUESTION_TEXT)
 
     class Meta:
         model = Question
         fields = ["id", "item_type", "item_id", "text", "answer", "answered_at", "created_at"]
         read_only_fields = ["id", "answer", "answered_at", "created_at"]
-
-    def get_item_type(self, question: Question) -> str | None:
-        if question.trigger_id:
-            return "trigger"
-        return "boundary" if question.boundary_id else None
-
-    def get_item_id(self, question: Question) -> str | None:
-        item_id = question.trigger_id or question.boundary_id
-        return str(item_id) if item_id else None
 
 
 class ListedQuestionSerializer(QuestionSerializer):

@@ -10,17 +10,15 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
 from attune.errors import NotFound
-from partners import feed, sharing
+from partners import feed, sharing, stream
 from partners import selectors as partner_selectors
-from partners import services as partner_services
 from partners.consent import shareable
 from partners.models import Notification
-from triggers.models import Question, SharedItem
+from triggers.models import Question, SharedItem, asked_models, question_item_owner
 
 Item = TypeVar("Item", bound=SharedItem)
 
@@ -29,8 +27,10 @@ def thread_touches(item: SharedItem, *, partnership_id: Any, recipients: list[An
     """Feed entries for the questions on `item` within one partnership."""
     if partnership_id is None:
         return []
-    ids = Question.objects.filter(**{item.KIND: item}, partnership_id=partnership_id).values_list(
-        "pk", flat=True
+    ids = (
+        Question.objects.about(item)
+        .filter(partnership_id=partnership_id)
+        .values_list("pk", flat=True)
     )
     return [(recipient, "question", pk) for pk in ids for recipient in recipients]
 
@@ -76,7 +76,9 @@ def item_delete(*, item: SharedItem) -> None:
                 ),
             ],
         )
-        Question.objects.filter(**{item.KIND: item}).update(answer=None, answered_at=None)
+        Question.objects.about(item).update(
+            item_type=None, item_id=None, answer=None, answered_at=None
+        )
         deleted_pk = item.pk
         item.delete()
         item.pk = deleted_pk
@@ -122,6 +124,13 @@ def item_acknowledge(*, item: Item, by: User) -> Item:
     with transaction.atomic():
         type(item)._default_manager.filter(pk=item.pk).update(acknowledged_at=item.acknowledged_at)
         feed.touch([(item.owner_id, item.KIND, item.pk), (by.pk, f"partner_{item.KIND}", item.pk)])
+        stream.record(
+            recipient_id=item.owner_id,
+            kind=Notification.Kind.ACKNOWLEDGED,
+            partnership_id=item.shared_with_id,
+            target_type=item.KIND,
+            target_id=item.pk,
+        )
     return item
 
 
@@ -131,9 +140,19 @@ def question_ask(*, item: SharedItem, by: User, text: str) -> Question:
         raise NotFound()
     with transaction.atomic():
         question = Question.objects.create(
-            **{item.KIND: item}, asker=by, partnership_id=item.shared_with_id, text=text
+            item_type=item.KIND,
+            item_id=item.pk,
+            asker=by,
+            partnership_id=item.shared_with_id,
+            text=text,
         )
-        partner_services.notify(recipient=item.owner, kind=Notification.Kind.QUESTION)
+        stream.record(
+            recipient_id=item.owner_id,
+            kind=Notification.Kind.QUESTION,
+            partnership_id=item.shared_with_id,
+            target_type="question",
+            target_id=question.pk,
+        )
         feed.touch([(item.owner_id, "question", question.pk), (by.pk, "question", question.pk)])
     return question
 
@@ -143,7 +162,13 @@ def question_answer(*, question: Question, text: str) -> Question:
         question.answer = text
         question.answered_at = timezone.now()
         question.save(update_fields=["answer", "answered_at"])
-        partner_services.notify(recipient=question.asker, kind=Notification.Kind.ANSWER)
+        stream.record(
+            recipient_id=question.asker_id,
+            kind=Notification.Kind.ANSWER,
+            partnership_id=question.partnership_id,
+            target_type="question",
+            target_id=question.pk,
+        )
         item = question.item
         feed.touch(
             [
@@ -157,12 +182,10 @@ def question_answer(*, question: Question, text: str) -> Question:
 def threads_ended(partnership_id: Any, member_ids: list[Any]) -> list[Any]:
     """A partnership ended: its threads leave both feeds (the kernel calls this)."""
     touches = []
-    for question in Question.objects.filter(partnership_id=partnership_id).select_related(
-        "trigger", "boundary"
-    ):
-        about = question.item
+    questions = Question.objects.filter(partnership_id=partnership_id)
+    for question in questions.annotate(item_owner_id=question_item_owner()):
         touches += [
-            (about.owner_id if about else None, "question", question.pk),
+            (question.item_owner_id, "question", question.pk),
             (question.asker_id, "question", question.pk),
         ]
     return touches
@@ -171,6 +194,7 @@ def threads_ended(partnership_id: Any, member_ids: list[Any]) -> list[Any]:
 def answers_erase(user: User) -> None:
     """An account is going (the kernel calls this): answers are the owner's words
     and go with it. The partner's questions stay theirs, detached from the items."""
-    Question.objects.filter(Q(trigger__owner=user) | Q(boundary__owner=user)).update(
-        answer=None, answered_at=None
+    on_mine = {model: model._default_manager.filter(owner=user) for model in asked_models()}
+    Question.objects.about_any(on_mine).update(
+        item_type=None, item_id=None, answer=None, answered_at=None
     )

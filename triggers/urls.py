@@ -1,17 +1,20 @@
 from django.urls import path
 
 from triggers import views
-from triggers.models import Boundary, Trigger
+from triggers.models import Boundary, SelfCareNote, Trigger
 from triggers.serializers import (
     BoundarySerializer,
     PartnerBoundarySerializer,
+    PartnerSelfCareNoteSerializer,
     PartnerTriggerSerializer,
+    SelfCareNoteSerializer,
     TriggerSerializer,
 )
 
 KINDS = [
     ("triggers", Trigger, TriggerSerializer, PartnerTriggerSerializer),
     ("boundaries", Boundary, BoundarySerializer, PartnerBoundarySerializer),
+    ("self-care", SelfCareNote, SelfCareNoteSerializer, PartnerSelfCareNoteSerializer),
 ]
 
 

@@ -1,7 +1,8 @@
-"""Who may see and do what with alice's triggers, boundaries and their questions.
+"""Who may see and do what with alice's triggers, boundaries, self-care notes
+and their questions.
 
-alice owns one trigger and one boundary, each with private notes, and bob asked a
-question on each while they were shared. The actors are the harness's
+alice owns one trigger, one boundary and one self-care note, each with private
+notes, and bob asked a question on each while they were shared. The actors are the harness's
 (tests/authz.py); the partner's state is the row's setup, built by the services:
 
 - shared: alice shares both items with bob (erin's rows start here too, then alice
@@ -31,9 +32,14 @@ from partners.models import ConsentEvent, Membership, Notification
 from tests import authz
 from tests.authz import Cast, Row, assert_error_body, ids
 from tests.conftest import pair
-from tests.factories import BoundaryFactory, QuestionFactory, TriggerFactory
+from tests.factories import (
+    BoundaryFactory,
+    QuestionFactory,
+    SelfCareNoteFactory,
+    TriggerFactory,
+)
 from triggers import services
-from triggers.models import Boundary, Question, SharedItem, Trigger
+from triggers.models import Boundary, Question, SelfCareNote, SharedItem, Trigger
 
 pytestmark = pytest.mark.django_db
 
@@ -41,16 +47,23 @@ pytestmark = pytest.mark.django_db
 NOTES = f"{authz.SECRET}-note-7f3a"
 TITLE = "Raised-voices-4c1d"
 STATEMENT = "No-phones-at-dinner-9e2b"
-ASKED = {"triggers": "What-helps-b71e?", "boundaries": "Why-dinner-c03f?"}
+SELF_CARE = "Long-walks-alone-2d8e"
+ASKED = {
+    "triggers": "What-helps-b71e?",
+    "boundaries": "Why-dinner-c03f?",
+    "self-care": "Which-walks-81aa?",
+}
 ASKED_BY_DAVE = "Dave-asked-long-ago-5a60"
 
 NEW: dict[str, dict[str, Any]] = {
     "triggers": {"title": "t", "category": "situation", "intensity": 3},
     "boundaries": {"statement": "s", "area": "time", "firmness": "firm"},
+    "self-care": {"title": "Quiet mornings", "effect": "restores", "how_you_can_help": "Let me be"},
 }
 RENAME: dict[str, dict[str, Any]] = {
     "triggers": {"title": "Renamed"},
     "boundaries": {"statement": "Renamed"},
+    "self-care": {"title": "Renamed"},
 }
 ASK = {"text": "What helps most?"}
 ANSWER = {"text": "A slow walk"}
@@ -81,12 +94,20 @@ def _lines(kind: str) -> list[tuple[str, str, dict[str, Any] | None, str]]:
     # fmt: on
 
 
+KINDS = ("triggers", "boundaries", "self-care")
+FACTORIES = {
+    "triggers": TriggerFactory,
+    "boundaries": BoundaryFactory,
+    "self-care": SelfCareNoteFactory,
+}
+
 ROWS = authz.rows(
     "shared",
     authz.SHARING,
     [
         *_lines("triggers"),
         *_lines("boundaries"),
+        *_lines("self-care"),
         ("POST", "questions/{id}/answer", ANSWER, "200 404 404 404 404 404 404 404 401"),
         # Every thread I can read: alice hers, bob his on what she shares; nobody else hers.
         ("GET", "questions", None, "200 200 200 200 200 200 200 200 401"),
@@ -95,7 +116,7 @@ ROWS = authz.rows(
 
 
 def kind_of(template: str) -> str:
-    return "boundaries" if "boundaries" in template else "triggers"
+    return next((kind for kind in ("boundaries", "self-care") if kind in template), "triggers")
 
 
 def may_see_alices_items(row: Row) -> bool:
@@ -111,7 +132,7 @@ def may_see_alices_items(row: Row) -> bool:
 @dataclass
 class World:
     users: dict[str, User]
-    items: dict[str, SharedItem]  # by route kind: "triggers", "boundaries"
+    items: dict[str, SharedItem]  # by route kind: "triggers", "boundaries", "self-care"
     questions: dict[str, Question]  # bob's, by route kind
     daves_question: Question  # asked in dave's partnership with alice, long ended
 
@@ -129,7 +150,7 @@ class World:
 
     def markers(self) -> set[str]:
         """What tells that alice's items exist: ids, shared text, bob's questions."""
-        found = {TITLE, STATEMENT, *ASKED.values()}
+        found = {TITLE, STATEMENT, SELF_CARE, *ASKED.values()}
         found.update(str(item.pk) for item in self.items.values())
         found.update(str(question.pk) for question in self.questions.values())
         found.add(str(self.daves_question.pk))
@@ -143,17 +164,17 @@ def build(setup: str) -> Callable[[Cast], World]:
         items: dict[str, SharedItem] = {
             "triggers": TriggerFactory.create(owner=alice, title=TITLE, notes=NOTES),
             "boundaries": BoundaryFactory.create(owner=alice, statement=STATEMENT, notes=NOTES),
+            "self-care": SelfCareNoteFactory.create(owner=alice, title=SELF_CARE, notes=NOTES),
         }
         # dave asked long ago, in his partnership with alice; it must never show.
         with_dave = Membership.objects.get(user=cast.dave).partnership
         daves_question = QuestionFactory.create(
-            trigger=items["triggers"], asker=cast.dave, partnership=with_dave, text=ASKED_BY_DAVE
+            item=items["triggers"], asker=cast.dave, partnership=with_dave, text=ASKED_BY_DAVE
         )
         if setup == "unshared":
             questions = {
                 kind: QuestionFactory.create(
-                    trigger=item if kind == "triggers" else None,
-                    boundary=item if kind == "boundaries" else None,
+                    item=item,
                     asker=bob,
                     text=ASKED[kind],
                 )
@@ -194,11 +215,12 @@ def snapshot() -> authz.Snapshot:
     return {
         "triggers": authz.rows_of(Trigger, *ITEM_COLUMNS, "title", "updated_at"),
         "boundaries": authz.rows_of(Boundary, *ITEM_COLUMNS, "statement", "updated_at"),
+        "self-care": authz.rows_of(SelfCareNote, *ITEM_COLUMNS, "title", "updated_at"),
         "questions": authz.rows_of(
             Question,
             "pk",
-            "trigger_id",
-            "boundary_id",
+            "item_type",
+            "item_id",
             "asker_id",
             "partnership_id",
             "text",
@@ -253,7 +275,7 @@ def _created(world: World, row: Row, body: Any, before: dict, after: dict) -> No
 def _renamed(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
     kind = kind_of(row.template)
     item = type(world.items[kind])._default_manager.get(pk=world.items[kind].pk)
-    assert getattr(item, "title" if kind == "triggers" else "statement") == "Renamed"
+    assert getattr(item, "statement" if kind == "boundaries" else "title") == "Renamed"
     assert item.notes == NOTES
     assert item.shared_with_id == world.items[kind].shared_with_id
     assert len(after[kind] - before[kind]) == 1
@@ -264,7 +286,7 @@ def _deleted(world: World, row: Row, body: Any, before: dict, after: dict) -> No
     kind = kind_of(row.template)
     item = world.items[kind]
     assert {r[0] for r in after[kind]} == {r[0] for r in before[kind]} - {item.pk}
-    assert not Question.objects.filter(**{item.KIND: item.pk}).exists()
+    assert not Question.objects.about(item).exists()
     authz.unchanged_but(before, after, kind, "questions")
 
 
@@ -292,7 +314,7 @@ def _acknowledged(world: World, row: Row, body: Any, before: dict, after: dict) 
     item = world.items[kind]
     item.refresh_from_db()
     assert item.acknowledged_at is not None
-    authz.unchanged_but(before, after, kind)
+    authz.unchanged_but(before, after, kind, "notifications")
 
 
 def _asked(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
@@ -319,7 +341,7 @@ EFFECTS: dict[tuple[str, str], authz.Effect] = {
     ("POST", "questions/{id}/answer"): _answered,
     **{
         (method, template.format(kind=kind, id="{id}")): effect
-        for kind in ("triggers", "boundaries")
+        for kind in KINDS
         for (method, template), effect in {
             ("POST", "{kind}"): _created,
             ("PATCH", "{kind}/{id}"): _renamed,
@@ -341,8 +363,6 @@ def test_it_answers_each_actor_as_the_table_says(row: Row, cast: Cast) -> None:
 
 
 # The consent story, request by request.
-
-KINDS = ("triggers", "boundaries")
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -371,7 +391,7 @@ def test_it_hides_a_revoked_item_on_the_very_next_request(
         assert response.status_code == 404
         assert_error_body(response, 404, "not_found")
         assert NOTES not in response.content.decode()
-    assert Question.objects.filter(asker=world.users["bob"]).count() == 2
+    assert Question.objects.filter(asker=world.users["bob"]).count() == len(KINDS)
     # alice still has it, and her thread with bob.
     assert alice_api.get(f"/api/v1/{kind}/{item_id}").json()["notes"] == NOTES
     assert ids(alice_api.get(f"/api/v1/{kind}/{item_id}/questions")) == [
@@ -403,6 +423,7 @@ def test_it_hides_everything_at_once_on_pause_and_restores_the_same_items_on_res
     shared: dict[str, list[SharedItem]] = {
         "triggers": [TriggerFactory.create(owner=alice, notes=NOTES) for _ in range(3)],
         "boundaries": [BoundaryFactory.create(owner=alice, notes=NOTES) for _ in range(2)],
+        "self-care": [SelfCareNoteFactory.create(owner=alice, notes=NOTES) for _ in range(2)],
     }
     private = TriggerFactory.create(owner=alice, notes=NOTES)
     for kind, items in shared.items():
@@ -443,7 +464,7 @@ def test_it_lets_bob_ask_only_while_the_item_is_shared_and_not_paused(
     kind: str, alice: User, bob: User, login: Callable[[User], APIClient]
 ) -> None:
     alice_api, bob_api = login(alice), login(bob)
-    item = (TriggerFactory if kind == "triggers" else BoundaryFactory).create(owner=alice)
+    item = FACTORIES[kind].create(owner=alice)
     questions = f"/api/v1/partner/{kind}/{item.pk}/questions"
 
     def ask() -> int:

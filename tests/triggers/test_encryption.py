@@ -52,7 +52,8 @@ def make_items(owner):  # type: ignore[no-untyped-def]
 def test_it_stores_no_plaintext(alice) -> None:
     trigger, boundary = make_items(alice)
     question = Question.objects.create(
-        trigger=trigger,
+        item_type="trigger",
+        item_id=trigger.pk,
         asker=alice,
         partnership_id=_any_partnership(alice),
         text="SECRET-question",
@@ -162,9 +163,16 @@ def test_it_refuses_a_copied_answer_and_a_copied_check_in_note(alice, bob) -> No
     trigger = Trigger.objects.create(owner=alice, title="t")
     partnership = Membership.objects.get(user=alice, ended_at=None).partnership
     first = Question.objects.create(
-        trigger=trigger, asker=bob, partnership=partnership, text="q1", answer="SECRET-a1"
+        item_type="trigger",
+        item_id=trigger.pk,
+        asker=bob,
+        partnership=partnership,
+        text="q1",
+        answer="SECRET-a1",
     )
-    second = Question.objects.create(trigger=trigger, asker=bob, partnership=partnership, text="q2")
+    second = Question.objects.create(
+        item_type="trigger", item_id=trigger.pk, asker=bob, partnership=partnership, text="q2"
+    )
     write_raw(Question, second.pk, answer=raw_row(Question, first.pk)["answer"])
     with pytest.raises(DecryptionError):
         Question.objects.get(pk=second.pk)
@@ -231,13 +239,13 @@ def test_it_refuses_writes_that_cannot_be_bound_to_their_row(alice) -> None:
         Trigger.objects.filter(pk=trigger.pk).update(title="changed")
     assert Trigger.objects.get(pk=trigger.pk).title == "kept"
     # Clearing is fine: nothing to bind.
-    Question.objects.filter(trigger=trigger).update(answer=None)
+    Question.objects.about(trigger).update(answer=None)
 
 
 def test_it_reads_deferred_and_related_values(alice, bob) -> None:
     trigger = Trigger.objects.create(owner=alice, title="deferred", notes="n")
     assert Trigger.objects.only("id").get(pk=trigger.pk).title == "deferred"
-    partnership = Membership.objects.get(user=alice, ended_at=None).partnership
-    Question.objects.create(trigger=trigger, asker=bob, partnership=partnership, text="why?")
-    question = Question.objects.select_related("trigger").get()
-    assert (question.text, question.trigger.title) == ("why?", "deferred")
+    checkin = CheckIn.objects.create(owner=alice, pleasantness=0, energy=0, note="why?")
+    checkin.triggers.add(trigger)
+    link = CheckIn.triggers.through.objects.select_related("checkin", "trigger").get()
+    assert (link.checkin.note, link.trigger.title) == ("why?", "deferred")

@@ -192,7 +192,12 @@ def test_it_erases_everything_when_the_owner_deletes_the_account(
     assert not Trigger.objects.exists() and not Boundary.objects.exists()
     # bob's question is his own and stays his, detached; alice's answer is gone.
     question = Question.objects.get()
-    assert (question.asker, question.trigger_id, question.answer) == (bob, None, None)
+    assert (question.asker, question.item_id, question.item_type, question.answer) == (
+        bob,
+        None,
+        None,
+        None,
+    )
     assert "PRIVATE-answer" not in bob_api.get("/api/v1/me/export").content.decode()
 
 

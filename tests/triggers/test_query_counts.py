@@ -43,8 +43,7 @@ class Couple:
 
     def ask(self, item: SharedItem, asker: User) -> None:
         QuestionFactory.create(
-            trigger=item if item.KIND == "trigger" else None,
-            boundary=item if item.KIND == "boundary" else None,
+            item=item,
             asker=asker,
         )
 
