@@ -4,7 +4,8 @@ Everything is written through attune's own services, so the rows, the encrypted
 text, the consent log and the sync feed are what real use leaves behind. Bob's
 feed starts with more than a page of 100 entries of every type (his own items
 and check-ins, what alice shares, questions): its first page is the `sync` page
-measured.
+measured. What alice shares and answers leaves bob 70 activities in his
+inbox: its first page of 50 is the `inbox` page measured.
 """
 
 from __future__ import annotations

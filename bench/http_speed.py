@@ -18,13 +18,16 @@ endpoint at a time: a warm-up, then a timed run.
   changes what the database holds.
 - GET partner/triggers (50 shared triggers, text encrypted), GET me, GET a sync
   page of 100 entries (a catch-up) and one of the last 10 (a client polling with
-  its cursor), each as bob; POST checkins as alice (a shared answer with a
-  linked trigger and a fresh Idempotency-Key per request). Both log in through
-  allauth's app client and send `X-Session-Token`, as a client app does.
+  its cursor), a page of bob's inbox (50 of his 70 activities: what alice
+  shared, answers to his questions), each as bob; POST checkins as alice (a
+  shared answer with a linked trigger and a fresh Idempotency-Key per request).
+  Both log in through allauth's app client and send `X-Session-Token`, as a
+  client app does.
 
 Targets (issue 7): reads at ≥ 0.6x the floor's requests/s, p99 under 50 ms, peak
 memory (VmHWM) under 150 MB per gunicorn worker. Issue 12 sets its own ratios
-for two reads: `partner/triggers` ≥ 0.5x, the 100-entry `sync` page ≥ 0.25x.
+for three reads: `partner/triggers` ≥ 0.5x, the 100-entry `sync` page ≥ 0.25x,
+an `inbox` page ≥ 0.5x.
 A non-2xx answer fails the run. Benchmarks are never part of the test suite.
 """
 
@@ -222,6 +225,12 @@ def _run(options: argparse.Namespace, *, work_dir: Path) -> Any:
         ),
         http_load.Endpoint(
             name=f"sync (last {INCREMENTAL})", path=f"/api/v1/sync?cursor={since}", token=bob
+        ),
+        http_load.Endpoint(
+            name="inbox",
+            path="/api/v1/inbox",
+            token=bob,
+            ratio_target=0.5,  # issue 12
         ),
         http_load.Endpoint(
             name="checkins POST",
