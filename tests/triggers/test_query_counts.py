@@ -15,12 +15,21 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from partners.models import Membership, Partnership
-from tests.factories import BoundaryFactory, QuestionFactory, TriggerFactory
+from tests.factories import (
+    BoundaryFactory,
+    QuestionFactory,
+    SelfCareNoteFactory,
+    TriggerFactory,
+)
 from triggers.models import SharedItem
 
 pytestmark = pytest.mark.django_db
 
-FACTORIES = {"triggers": TriggerFactory, "boundaries": BoundaryFactory}
+FACTORIES = {
+    "triggers": TriggerFactory,
+    "boundaries": BoundaryFactory,
+    "self-care": SelfCareNoteFactory,
+}
 
 
 @dataclass
@@ -115,7 +124,8 @@ def test_it_runs_the_same_queries_for_1_and_50_rows(
     client = login(couple.alice if viewer == "alice" else couple.bob)
 
     def path() -> str:
-        item = couple.targets.get("boundaries" if "boundaries" in template else "triggers")
+        kind = next(k for k in FACTORIES if template.removeprefix("partner/").startswith(k))
+        item = couple.targets.get(kind)
         return "/api/v1/" + template.format(item=item.pk if item else "") + "?page_size=100"
 
     add_rows(couple, 1)
