@@ -1,9 +1,10 @@
 """The consent kernel: relationships, consent, and who may know what.
 
 It owns partnerships and their members (each with their own pause switch),
-invitations, shares, the append-only consent log, notifications and the change
-feed. `accounts` keeps the person; kinds of shareable things (`triggers`,
-`checkins`, …) register here and the kernel never imports them.
+invitations, shares, the append-only consent log, the stream (inbox and
+emails) and the change feed. `accounts` keeps the person; kinds of shareable
+things (`triggers`, `checkins`, …) register here and the kernel never imports
+them.
 
 The public API, in the order a new kind meets it:
 
@@ -21,7 +22,11 @@ The public API, in the order a new kind meets it:
   a write and `item_changed(item=..., before=...)` after it, which tells the
   feeds (the partner only when what they can see changed).
 - `partners.services`: invitations, `partnership_set_paused`,
-  `partnership_end`, `account_leave`, `notify`, `consent_record`.
+  `partnership_end`, `account_leave`, `consent_record`, `notifications_send`,
+  `stream_compact`.
+- `partners.stream`: `record` an activity for its recipient (the inbox and the
+  emails read it), `visible(viewer)` for what they may still know, the URL
+  scheme of each activity's place.
 - `partners.feed.touch`: the low-level "look again" entries, for what is not a
   kind (questions, responses).
 """

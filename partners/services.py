@@ -332,19 +332,6 @@ def partnerships_forget(*, partnership_ids: list[Any]) -> None:
     Partnership.objects.filter(pk__in=partnership_ids).exclude(Q(members__isnull=False)).delete()
 
 
-def notify(*, recipient: User, kind: str) -> None:
-    """Deprecated: record through `partners.stream.record`, with the target.
-
-    Kept only until every caller has moved (it records an activity with no
-    target within the recipient's current partnership)."""
-    membership = selectors.active_membership(user=recipient)
-    stream.record(
-        recipient_id=recipient.pk,
-        kind=kind,
-        partnership_id=membership.partnership_id if membership else None,
-    )
-
-
 def notifications_send(*, recipient_id: str) -> bool:
     """Email everything pending and due for one person, in one message.
 

@@ -85,19 +85,22 @@ def record(
 ) -> None:
     """Tell `recipient_id` that something happened (inside the write's transaction).
 
-    A share or a change of an item supersedes the earlier unread news of the
-    same item: one entry says "look at it". Emailed kinds are queued for the
-    next email (`EMAILED`).
+    A change of an item that waits unread already adds nothing: one entry says
+    "look at it". A new share replaces the earlier news of the item. Emailed
+    kinds are queued for the next email (`EMAILED`).
     """
     if recipient_id is None:
         return
     about = Notification.objects.filter(
         recipient_id=recipient_id, target_type=target_type, target_id=target_id
     )
-    if kind == Kind.CHANGED and about.filter(kind__in=[Kind.SHARED, Kind.CHANGED]).exists():
+    news = about.filter(kind__in=[Kind.SHARED, Kind.CHANGED])
+    if kind == Kind.CHANGED and news.filter(read_at__isnull=True).exists():
         return
-    if kind in (Kind.SHARED, Kind.CHANGED) and target_id is not None:
-        about.filter(kind__in=[Kind.SHARED, Kind.CHANGED], emailed_at__isnull=True).delete()
+    if kind == Kind.SHARED and target_id is not None:
+        # Shared again: the news of the earlier share gives way (an email
+        # already sent stays on record, for the hourly limit).
+        news.filter(emailed_at__isnull=True).delete()
     due = _queue_email(recipient_id=recipient_id) if kind in EMAILED else None
     Notification.objects.create(
         recipient_id=recipient_id,

@@ -36,19 +36,31 @@ class Page:
     has_more: bool
 
 
-def encode_cursor(seq: int) -> str:
-    return base64.urlsafe_b64encode(f"v1:{seq}".encode()).decode().rstrip("=")
+def encode_cursor(seq: int, *, compacted: int = 0) -> str:
+    """A position in the reader's feed. Once the feed was compacted, the cursor
+    also carries how far, so a later compaction can tell whether it took
+    entries this reader still needed (`read`)."""
+    text = f"v2:{seq}:{compacted}" if compacted else f"v1:{seq}"
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str | None) -> int:
+    return decode_position(cursor)[0]
+
+
+def decode_position(cursor: str | None) -> tuple[int, int]:
+    """(the last entry read, how far the feed was compacted when it was given out)."""
     if not cursor:
-        return 0
+        return 0, 0
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        version, _, seq = text.partition(":")
-        if version != "v1" or not seq.isdigit():
+        version, _, rest = text.partition(":")
+        numbers = rest.split(":")
+        if (version, len(numbers)) not in (("v1", 1), ("v2", 2)) or not all(
+            n.isdigit() for n in numbers
+        ):
             raise ValueError(text)
-        return int(seq)
+        return int(numbers[0]), int(numbers[-1]) if version == "v2" else 0
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise Invalid(
             "This cursor is not one we gave out.", code="invalid_cursor", param="cursor"
@@ -56,10 +68,12 @@ def decode_cursor(cursor: str | None) -> int:
 
 
 def read(*, user: User, cursor: str | None, limit: int) -> Page:
-    after = decode_cursor(cursor)
-    if after and after < feed.compacted_seq(user=user):
-        # What happened before the cursor's place was compacted away: the client
-        # starts again from no cursor (STREAM_RETENTION_DAYS).
+    after, compacted_then = decode_position(cursor)
+    compacted = feed.compacted_seq(user=user)
+    if cursor and after < compacted and compacted_then < compacted:
+        # A compaction since this cursor was given out dropped entries after its
+        # place (STREAM_RETENTION_DAYS): the client starts again from no cursor.
+        # A reader who started after it may still page through older entries.
         raise ResyncRequired(param="cursor")
     entries = list(
         FeedEntry.objects.filter(recipient=user, seq__gt=after)
@@ -84,7 +98,7 @@ def read(*, user: User, cursor: str | None, limit: int) -> Page:
             change.update(op="upsert", data=data)
         changes.append(change)
     last = entries[-1][0] if entries else after
-    return Page(changes=changes, cursor=encode_cursor(last), has_more=has_more)
+    return Page(changes=changes, cursor=encode_cursor(last, compacted=compacted), has_more=has_more)
 
 
 def _current_data(*, user: User, keys: list[tuple[str, Any]]) -> dict[tuple[str, Any], Any]:

@@ -14,9 +14,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from attune.errors import NotFound
-from partners import feed, sharing
+from partners import feed, sharing, stream
 from partners import selectors as partner_selectors
-from partners import services as partner_services
 from partners.consent import shareable
 from partners.models import Notification
 from triggers.models import Question, SharedItem, asked_models, question_item_owner
@@ -125,6 +124,13 @@ def item_acknowledge(*, item: Item, by: User) -> Item:
     with transaction.atomic():
         type(item)._default_manager.filter(pk=item.pk).update(acknowledged_at=item.acknowledged_at)
         feed.touch([(item.owner_id, item.KIND, item.pk), (by.pk, f"partner_{item.KIND}", item.pk)])
+        stream.record(
+            recipient_id=item.owner_id,
+            kind=Notification.Kind.ACKNOWLEDGED,
+            partnership_id=item.shared_with_id,
+            target_type=item.KIND,
+            target_id=item.pk,
+        )
     return item
 
 
@@ -140,7 +146,13 @@ def question_ask(*, item: SharedItem, by: User, text: str) -> Question:
             partnership_id=item.shared_with_id,
             text=text,
         )
-        partner_services.notify(recipient=item.owner, kind=Notification.Kind.QUESTION)
+        stream.record(
+            recipient_id=item.owner_id,
+            kind=Notification.Kind.QUESTION,
+            partnership_id=item.shared_with_id,
+            target_type="question",
+            target_id=question.pk,
+        )
         feed.touch([(item.owner_id, "question", question.pk), (by.pk, "question", question.pk)])
     return question
 
@@ -150,7 +162,13 @@ def question_answer(*, question: Question, text: str) -> Question:
         question.answer = text
         question.answered_at = timezone.now()
         question.save(update_fields=["answer", "answered_at"])
-        partner_services.notify(recipient=question.asker, kind=Notification.Kind.ANSWER)
+        stream.record(
+            recipient_id=question.asker_id,
+            kind=Notification.Kind.ANSWER,
+            partnership_id=question.partnership_id,
+            target_type="question",
+            target_id=question.pk,
+        )
         item = question.item
         feed.touch(
             [
