@@ -24,8 +24,9 @@ target                                  url
 ======================================  =====================================
 my partner's item ``partner_<type>``    ``/partner#<type>-<id>``
                                         (``trigger``, ``boundary``,
-                                        ``self-care``, ``checkin``)
-a question about my item (`question`)   ``/mine#question-<id>``
+                                        ``self-care``)
+my partner's check-in                   ``/today#checkin-<id>``
+a question about my item (`question`)   ``/partner#question-<id>``
 an answer to my question (`answer`)     ``/partner#question-<id>``
 my own item (acknowledged)              ``/mine#<type>-<id>``
 my own check-in (a response)            ``/today#checkin-<id>``
@@ -57,8 +58,10 @@ Kind = Notification.Kind
 EMAILED = frozenset({Kind.SHARED, Kind.QUESTION, Kind.ANSWER, Kind.RESPONSE})
 # At most one email an hour.
 EMAIL_INTERVAL = timedelta(hours=1)
-# Owners' copies of a type shown on a page other than /mine.
-_OWNER_PAGES = {"checkin": "/today"}
+# Types the web app shows on a page other than /mine (mine) or /partner (my
+# partner's): check-ins on Today, every question thread on the partner page.
+_OWNER_PAGES = {"checkin": "/today", "question": "/partner"}
+_PARTNER_PAGES = {"checkin": "/today"}
 _PARTNER_PREFIX = "partner_"
 
 
@@ -67,7 +70,8 @@ def url_of(*, kind: str, target_type: str, target_id: Any) -> str:
     if not target_type or target_id is None:
         return "/partner"
     if target_type.startswith(_PARTNER_PREFIX):
-        page, anchor = "/partner", target_type.removeprefix(_PARTNER_PREFIX)
+        anchor = target_type.removeprefix(_PARTNER_PREFIX)
+        page = _PARTNER_PAGES.get(anchor, "/partner")
     elif kind == Kind.ANSWER:
         page, anchor = "/partner", target_type
     else:

@@ -98,7 +98,7 @@ def test_it_leads_to_the_exact_question_and_answer(alice, bob, alice_api, bob_ap
     asked = inbox(alice_api)[0]
     assert asked["kind"] == "question"
     assert asked["target"] == {"type": "question", "id": question["id"]}
-    assert asked["url"] == f"/mine#question-{question['id']}"
+    assert asked["url"] == f"/partner#question-{question['id']}"
 
     alice_api.post(f"/api/v1/questions/{question['id']}/answer", {"text": "Tea"}, format="json")
     answered = inbox(bob_api)[0]
@@ -128,7 +128,7 @@ def test_it_tells_of_acknowledgements_checkins_and_responses(
     assert mine[1]["url"] == f"/mine#trigger-{trigger_id}"
     shared = inbox(bob_api)[0]
     assert shared["target"] == {"type": "partner_checkin", "id": checkin["id"]}
-    assert shared["url"] == f"/partner#checkin-{checkin['id']}"
+    assert shared["url"] == f"/today#checkin-{checkin['id']}"
 
 
 def test_it_marks_read_by_ids_and_all(alice, bob, alice_api, bob_api) -> None:

@@ -55,7 +55,7 @@ def test_it_tells_about_questions_and_answers_without_their_text(alice, bob) -> 
     question = services.question_ask(item=trigger, by=bob, text="What helps?")
     deliver(alice)
     assert mail.outbox[-1].subject == "Bob asked you something"
-    assert f"https://attune.test/mine#question-{question.pk}" in mail.outbox[-1].body
+    assert f"https://attune.test/partner#question-{question.pk}" in mail.outbox[-1].body
     services.question_answer(question=question, text="A hug")
     Notification.objects.filter(recipient=bob, emailed_at=None).update(due_at=timezone.now())
     Notification.objects.filter(recipient=bob).exclude(emailed_at=None).update(
