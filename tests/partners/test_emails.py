@@ -68,7 +68,7 @@ def test_the_subject_names_who_and_what_happened_never_what_was_written(alice, b
     (message,) = mail.outbox
     assert message.to == [alice.email]
     assert message.subject == "Bob asked you something"
-    assert f"https://attune.test/mine#question-{question.pk}" in message.body
+    assert f"https://attune.test/partner#question-{question.pk}" in message.body
     assert "PRIVATE" not in message.body and "Raised voices" not in message.body
 
 
