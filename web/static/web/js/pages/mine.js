@@ -1,5 +1,5 @@
-// My triggers and boundaries: list, add, edit, delete, and share or stop
-// sharing each one with the current partner.
+// My triggers, boundaries and self-care notes: list, add, edit, delete, and
+// share or stop sharing each one with the current partner.
 
 import { api } from "../lib/api.js";
 import { $, announce, dataJson, fill, formatDate, h } from "../lib/dom.js";
@@ -27,6 +27,18 @@ const KINDS = {
     heading: (item) => item.statement,
     meta: (item) => `${words.say(words.AREAS, item.area)} · ${item.firmness}`,
     details: [["why", "Why it matters"], ["how_to_honor", "How to honour it"]],
+  },
+  "self-care": {
+    one: "self-care note",
+    anchor: "self-care",
+    none: "No self-care notes yet.",
+    form: "#self-care-form",
+    list: "#self-care-list",
+    add: "#add-self-care",
+    fields: ["effect", "title", "how_you_can_help", "notes"],
+    heading: (item) => item.title,
+    meta: (item) => (item.effect === "drains" ? "What drains me" : "What restores me"),
+    details: [["how_you_can_help", "How you can help"]],
   },
 };
 
@@ -148,7 +160,8 @@ function deletePart(kindName, item, li) {
 
 function itemCard(kindName, item) {
   const kind = KINDS[kindName];
-  const li = h("li", { id: `${kind.one}-${item.id}` });
+  const li = h("li", { id: `${kind.anchor || kind.one}-${item.id}` });
+  if (item.effect) li.dataset.effect = item.effect;
   li.append(h("article", { class: "card item", "aria-labelledby": `title-${item.id}` },
     h("h3", { id: `title-${item.id}`, tabindex: "-1" }, kind.heading(item)),
     h("p", { class: "meta" }, kind.meta(item)),
@@ -164,7 +177,7 @@ async function loadList(kindName) {
   const items = await api.list(kindName);
   const list = $(kind.list);
   if (!items.length) {
-    fill(list, h("li", { class: "empty muted" }, `No ${kindName} yet.`));
+    fill(list, h("li", { class: "empty muted" }, kind.none || `No ${kindName} yet.`));
     return;
   }
   fill(list, items.map((item) => itemCard(kindName, item)));
@@ -191,7 +204,7 @@ function openForm(kindName, item = null, li = null) {
       if (name === "needs") {
         for (const box of form.querySelectorAll("input[name=needs]")) box.checked = item.needs.includes(box.value);
       } else {
-        form.elements[name].value = item[name];
+        form.elements.namedItem(name).value = item[name];
       }
     }
   }
@@ -255,6 +268,7 @@ startPage(async () => {
   shareContext();
   wireForm("triggers");
   wireForm("boundaries");
-  await Promise.all([loadList("triggers"), loadList("boundaries")]);
+  wireForm("self-care");
+  await Promise.all(Object.keys(KINDS).map(loadList));
   if (window.location.hash) document.getElementById(window.location.hash.slice(1))?.scrollIntoView();
 });

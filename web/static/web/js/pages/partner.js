@@ -22,6 +22,15 @@ const KINDS = {
     meta: (item) => `${say(AREAS, item.area)} · ${item.firmness}`,
     details: [["why", "Why it matters"], ["how_to_honor", "How to honour it"]],
   },
+  "self-care": {
+    one: "self-care note",
+    anchor: "self-care",
+    none: (name) => `${name} shares no self-care notes with you right now.`,
+    list: "#their-self-care",
+    heading: (item) => item.title,
+    meta: (item) => (item.effect === "drains" ? "What drains them" : "What restores them"),
+    details: [["how_you_can_help", "How you can help"]],
+  },
 };
 
 let partnerName = "your partner";
@@ -101,7 +110,8 @@ async function threadsByItem(about) {
 
 function itemCard(kindName, item, questions) {
   const kind = KINDS[kindName];
-  const li = h("li", { id: `${kind.one}-${item.id}` });
+  const li = h("li", { id: `${kind.anchor || kind.one}-${item.id}` });
+  if (item.effect) li.dataset.effect = item.effect;
   const thread = h("ul", { class: "thread", "aria-label": "Questions" },
     [...questions].reverse().map((q) => questionLine(q, "You")));
   li.append(h("article", { class: "card item", "aria-labelledby": `title-${item.id}` },
@@ -118,7 +128,8 @@ async function loadKind(kindName, threads) {
   const items = await api.list(`partner/${kindName}`);
   const list = $(kind.list);
   if (!items.length) {
-    fill(list, h("li", { class: "empty muted" }, `${partnerName} shares no ${kindName} with you right now.`));
+    const none = kind.none ? kind.none(partnerName) : `${partnerName} shares no ${kindName} with you right now.`;
+    fill(list, h("li", { class: "empty muted" }, none));
     return;
   }
   fill(list, items.map((item) => itemCard(kindName, item, threads.get(item.id) || [])));
@@ -142,12 +153,11 @@ function answerForm(question, holder) {
 /** Questions about my own items, from the one list of threads on my side. */
 async function loadMyQuestions() {
   const box = $("#my-questions");
-  const [triggers, boundaries, threads] = await Promise.all(
-    [api.list("triggers"), api.list("boundaries"), threadsByItem("mine")]);
-  const items = [
-    ...triggers.map((item) => ({ kindName: "triggers", title: item.title, item })),
-    ...boundaries.map((item) => ({ kindName: "boundaries", title: item.statement, item })),
-  ];
+  const names = Object.keys(KINDS);
+  const [threads, ...lists] = await Promise.all(
+    [threadsByItem("mine"), ...names.map((kindName) => api.list(kindName))]);
+  const items = names.flatMap((kindName, n) =>
+    lists[n].map((item) => ({ kindName, title: KINDS[kindName].heading(item), item })));
   const asked = items
     .map((entry) => ({ ...entry, questions: threads.get(entry.item.id) || [] }))
     .filter((entry) => entry.questions.length);
@@ -178,7 +188,7 @@ startPage(async () => {
     $("#partner-title").textContent = `${partnerName}'s space`;
     $("#partner-space").hidden = false;
     const threads = await threadsByItem("partner");
-    await Promise.all([loadKind("triggers", threads), loadKind("boundaries", threads)]);
+    await Promise.all(Object.keys(KINDS).map((kindName) => loadKind(kindName, threads)));
   }
   try {
     await loadMyQuestions();
