@@ -1,17 +1,24 @@
 """Property: whatever three people do, a client that only replays the sync feed
-holds exactly what the API lists for its user, and nothing its owner stopped sharing."""
+holds exactly what the API lists for its user, and nothing its owner stopped sharing;
+and what each partner learns through sync, inbox and email is exactly the changes
+to what they could see."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
+from partners import services as partner_services
+from partners.models import Notification
 from partners.viewer import viewer_of
 from tests.factories import PASSWORD, UserFactory
 from tests.sync.test_sync import Client
@@ -212,4 +219,162 @@ def test_the_property_holds_for_a_hand_written_story() -> None:
         for operation, who, index in story:
             world.run(operation, who, index)
             world.check()
+        transaction.set_rollback(True)
+
+
+# What the partner learns, by every channel, is exactly the changes to what they
+# could see (issue 12): the feed, the inbox and the email all derive from one
+# stream, filtered by the same consent rule.
+
+PARTNER_LISTS = {
+    "partner_trigger": "partner/triggers",
+    "partner_boundary": "partner/boundaries",
+    "partner_checkin": "partner/checkins",
+}
+LINK = re.compile(r"/partner#(trigger|boundary|checkin)-([0-9a-f-]{36})")
+Key = tuple[str, str]
+# Edits to what a partner never sees belong in the story too.
+witness_steps = st.lists(
+    st.tuples(st.sampled_from((*OPERATIONS, "edit_notes")), st.integers(0, 2), st.integers(0, 7)),
+    min_size=1,
+    max_size=20,
+)
+
+
+class Witness(World):
+    """Three people acting; after each step, what each learnt since the last."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        mail.outbox.clear()
+        self.cursors: list[str | None] = [None, None, None]
+        for who in range(3):
+            self.learnt_by_sync(who)
+        self.views = [self.partner_view(who) for who in range(3)]
+
+    def partner_view(self, who: int) -> dict[Key, Any]:
+        """What `who` can see of their partner's things now, through the API."""
+        seen: dict[Key, Any] = {}
+        for kind, path in PARTNER_LISTS.items():
+            for item in self.apis[who].get(f"/api/v1/{path}?page_size=100").json()["results"]:
+                seen[(kind, item["id"])] = item
+        return seen
+
+    def learnt_by_sync(self, who: int) -> set[Key]:
+        """The partner copies the feed mentioned since this person's last sync."""
+        keys: set[Key] = set()
+        while True:
+            cursor = self.cursors[who]
+            query = f"?page_size=100&cursor={cursor}" if cursor else "?page_size=100"
+            body = self.apis[who].get(f"/api/v1/sync{query}").json()
+            keys |= {(c["type"], c["id"]) for c in body["changes"] if c["type"] in PARTNER_LISTS}
+            self.cursors[who] = body["cursor"]
+            if not body["has_more"]:
+                return keys
+
+    def inbox(self, who: int) -> list[dict[str, Any]]:
+        return list(self.apis[who].get("/api/v1/inbox?page_size=100").json()["results"])
+
+    @staticmethod
+    def about(items: list[dict[str, Any]], *kinds: str) -> set[Key]:
+        return {
+            (item["target"]["type"], item["target"]["id"])
+            for item in items
+            if item["target"] and item["target"]["type"] in PARTNER_LISTS and item["kind"] in kinds
+        }
+
+    def run(self, operation: str, who: int, index: int) -> None:
+        if operation != "edit_notes":
+            return super().run(operation, who, index)
+        item = self.pick(self.apis[who], "triggers", index)
+        if item is not None:
+            notes = {"notes": f"PRIVATE {index}"}
+            self.apis[who].patch(f"/api/v1/triggers/{item}", notes, format="json")
+
+    def step(self, operation: str, actor: int, index: int) -> None:
+        self.run(operation, actor, index)
+        for who in range(3):
+            before, now = self.views[who], self.partner_view(who)
+            changed = {key for key in before.keys() | now.keys() if before.get(key) != now.get(key)}
+            synced = self.learnt_by_sync(who)
+            if who == actor:
+                # Acting on a partner's item (responding) may refresh one's own copy.
+                assert changed <= synced, (operation, changed, synced)
+            else:
+                assert synced == changed, (operation, changed, synced)
+            inbox = self.inbox(who)
+            # Nothing in the inbox about what they cannot see now.
+            assert self.about(inbox, "shared", "changed") <= now.keys()
+            if who != actor and operation != "resume":
+                # Every change they can see waits for them as news (a resume
+                # says "resumed" once, not once per item).
+                unread = [item for item in inbox if not item["read"]]
+                assert changed & now.keys() <= self.about(unread, "shared", "changed")
+            self.views[who] = now
+
+    def check_emails(self) -> None:
+        """Send every pending email now: each links only to what its reader can
+        see, and to every share their inbox shows."""
+        Notification.objects.filter(emailed_at=None, due_at__isnull=False).update(
+            due_at=timezone.now()
+        )
+        for who, user in enumerate(self.users):
+            outbox = len(mail.outbox)
+            partner_services.notifications_send(recipient_id=str(user.pk))
+            linked = {
+                (f"partner_{anchor}", object_id)
+                for message in mail.outbox[outbox:]
+                for anchor, object_id in LINK.findall(str(message.body))
+            }
+            assert linked <= self.views[who].keys()
+            assert linked == self.about(self.inbox(who), "shared")
+            for message in mail.outbox[outbox:]:
+                assert "PRIVATE" not in message.subject + message.body
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=witness_steps)
+def test_the_partner_learns_exactly_the_changes_to_what_they_could_see(
+    steps: list[tuple[str, int, int]],
+) -> None:
+    try:
+        with transaction.atomic():
+            world = Witness()
+            for operation, who, index in steps:
+                world.step(operation, who, index)
+            world.check_emails()
+            raise Rollback
+    except Rollback:
+        pass
+
+
+def test_what_the_partner_learns_in_a_hand_written_story() -> None:
+    with transaction.atomic():
+        world = Witness()
+        story = [
+            ("pair", 0, 0),
+            ("create_trigger", 0, 1),
+            ("share", 0, 0),
+            ("edit_trigger", 0, 2),
+            ("edit_notes", 0, 0),
+            ("ask", 1, 0),
+            ("answer", 0, 0),
+            ("checkin", 0, 0),
+            ("respond", 1, 0),
+            ("pause", 0, 0),
+            ("resume", 0, 0),
+            ("create_trigger", 0, 3),
+            ("share", 0, 1),
+            ("revoke", 0, 1),
+            ("unpair", 1, 0),
+            ("pair", 0, 1),
+            ("share", 0, 0),
+        ]
+        for operation, who, index in story:
+            world.step(operation, who, index)
+        world.check_emails()
         transaction.set_rollback(True)
