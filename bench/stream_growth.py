@@ -64,7 +64,9 @@ def main() -> None:
         for item in items:
             triggers.item_share(item=item, by=person)
         for n in range(8):  # edits the partner sees
-            triggers.item_update(item=items[n % 6], fields={"helps" if n % 6 < 4 else "why": f"{n}"})
+            triggers.item_update(
+                item=items[n % 6], fields={"helps" if n % 6 < 4 else "why": f"{n}"}
+            )
         for n in range(4):  # edits of private notes: nothing for the partner
             triggers.item_update(item=items[n], fields={"notes": f"private {n}"})
         for n in range(3):
