@@ -287,10 +287,13 @@ def expect_rich_pages(alice: Page, base: str) -> None:
         "What do you need from your partner today, if anything?"
     )
     expect(alice.get_by_text("Big meeting tomorrow.")).to_be_visible()
-    expect(
-        alice.get_by_role("link", name="New trigger: Plans changed at the last minute")
-    ).to_be_visible()
-    expect(alice.get_by_role("link", name="Changed trigger: Crowded rooms")).to_be_visible()
+    # What waits, in attune's words (never a title), beside the count in the navigation.
+    waiting = alice.locator("#waiting")
+    expect(waiting.get_by_role("link", name="Bob shared something with you")).to_have_count(3)
+    expect(waiting.get_by_role("link", name="Bob asked you something")).to_be_visible()
+    expect(waiting.get_by_role("link", name="Bob answered your question")).to_be_visible()
+    expect(waiting).not_to_contain_text("Plans changed")
+    expect(alice.get_by_role("link", name=re.compile(r"^Today \d+ new$"))).to_be_visible()
     expect(alice.get_by_text("Bob: “I'm here for you”")).to_be_visible()
     open_page(alice, f"{base}/partner")
     expect(alice.locator("article", has_text="Plans changed")).to_contain_text(

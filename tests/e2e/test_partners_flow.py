@@ -97,8 +97,8 @@ def write_and_share_a_trigger(alice: Page, base: str) -> None:
 
 def acknowledge_and_ask(bob: Page, base: str) -> None:
     open_page(bob, f"{base}/today")
-    expect(bob.get_by_role("link", name="New trigger: Raised voices")).to_be_visible()
-    bob.get_by_role("link", name="New trigger: Raised voices").click()
+    bob.get_by_role("link", name="Alice shared something with you").click()
+    expect(bob.locator("main")).not_to_have_attribute("aria-busy", "true")
     card = bob.locator("article", has_text="Raised voices")
     expect(card).to_contain_text("A lower voice, and a pause.")
     expect(card).not_to_contain_text("Since the old flat.")

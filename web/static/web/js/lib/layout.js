@@ -1,8 +1,11 @@
-// What every page shares: the log-out link, a one-time message carried over
-// from the previous page, and a calm message when a page cannot load.
+// What every page shares: the log-out link, the unread count beside Today, a
+// one-time message carried over from the previous page, arriving at the place
+// a link names, and a calm message when a page cannot load.
 
 import { ApiError, api, auth } from "./api.js";
+import { arrive } from "./deeplink.js";
 import { fill, h } from "./dom.js";
+import { hasBadge, showUnread } from "./inbox.js";
 
 const FLASH_KEY = "attune.flash";
 const PENDING_NAME_KEY = "attune.pendingName";
@@ -119,6 +122,19 @@ export function refreshPartnership() {
 }
 
 /**
+ * Show the unread count beside Today. A page that cannot load says so itself,
+ * so a failure here only leaves the badge out.
+ */
+async function countUnread() {
+  if (!hasBadge()) return;
+  try {
+    showUnread((await me()).unread_count);
+  } catch {
+    showUnread(0);
+  }
+}
+
+/**
  * Start a page: wire the shared parts, then run `render`. Signed-in pages
  * (`member`) first apply a display name remembered from sign-up.
  */
@@ -128,7 +144,10 @@ export async function startPage(render, { member = true } = {}) {
   const main = document.getElementById("main");
   try {
     if (member) await applyRememberedName();
+    const counted = member ? countUnread() : null;
     await render();
+    await counted;
+    await arrive();
   } catch (error) {
     if (error instanceof ApiError && error.status === 401 && member) {
       const here = window.location.pathname + window.location.search;

@@ -1,10 +1,12 @@
-// Today: a check-in waiting for you, how your partner is, what is new in their
-// space, and how your partner answered your own latest check-in.
+// Today: what is waiting for you (what your partner shared, asked, answered),
+// a check-in waiting for you, how your partner is, and how your partner
+// answered your own latest check-in.
 
 import { api } from "../lib/api.js";
 import { checkinSummary, responseList } from "../lib/checkins.js";
-import { $, announce, fill, formatTime, h } from "../lib/dom.js";
+import { $, announce, fill, formatTime, h, time } from "../lib/dom.js";
 import { onSubmit } from "../lib/forms.js";
+import { inboxLine, markRead, unreadActivities } from "../lib/inbox.js";
 import { me, partnership, problem, startPage } from "../lib/layout.js";
 import { RESPONSES, say } from "../lib/words.js";
 
@@ -22,7 +24,7 @@ function answerLink(prompt) {
 function renderPrompt(box, prompt, schedule) {
   if (!prompt) {
     fill(box,
-      h("p", {}, "Nothing is waiting for you. You can check in whenever you like."),
+      h("p", {}, "No check-in is waiting for you. You can check in whenever you like."),
       h("p", { class: "actions" }, h("a", { class: "button", href: "/checkin" }, "Check in")),
       schedule && !schedule.active
         ? h("p", { class: "muted" }, "Would gentle reminders help? ",
@@ -114,36 +116,58 @@ async function loadPartnerCheckin(pair) {
   }
   const list = h("div", { class: "response-list" },
     latest.responses.length ? responseList(latest.responses, "You") : null);
-  fill(box, checkinSummary(latest), respondButtons(latest, name, list), list);
+  fill(box, h("div", { id: `checkin-${latest.id}` },
+    checkinSummary(latest), respondButtons(latest, name, list), list));
 }
 
-function changeLine(item, kind) {
-  const title = kind === "trigger" ? item.title : item.statement;
-  const what = item.changed_since_acknowledged ? `Changed ${kind}` : `New ${kind}`;
-  return h("li", {}, h("a", { href: `/partner#${kind}-${item.id}` }, `${what}: `, title));
+/** Activities that lead to the same place for the same reason read as one line, the newest. */
+function gathered(activities) {
+  const lines = new Map();
+  for (const activity of activities) {
+    const key = `${activity.kind} ${activity.url}`;
+    if (!lines.has(key)) lines.set(key, activity);
+  }
+  return [...lines.values()];
 }
 
-async function loadChanges(pair) {
-  const box = $("#changes");
-  if (!pair) {
-    fill(box, h("p", { class: "muted" }, "When you have a partner, what they share shows up here."));
+function upToDate(box, pair) {
+  fill(box, h("p", { class: "muted" }, pair
+    ? `You are up to date with ${pair.partner.display_name}.`
+    : "When you have a partner, what they share and ask you shows up here."));
+}
+
+/** Marks read what this page shows, not what may have arrived since. */
+function markAllButton(box, pair, activities) {
+  const button = h("button", { type: "button", class: "button-quiet" }, "Mark all as read");
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      await markRead({ ids: activities.map((activity) => activity.id) });
+      upToDate(box, pair);
+      $("#waiting-title").focus();
+      announce("Marked as read.");
+    } catch (error) {
+      button.disabled = false;
+      box.append(problem(error));
+    }
+  });
+  return button;
+}
+
+/** What the inbox holds unread, one gentle line each, leading to its place. */
+async function loadWaiting(pair) {
+  const box = $("#waiting-list");
+  const activities = await unreadActivities();
+  if (!activities.length) {
+    upToDate(box, pair);
     return;
   }
-  const name = pair.partner.display_name;
-  $("#changes-title").textContent = `New in ${name}'s space`;
-  const [triggers, boundaries] = await Promise.all([
-    api.list("partner/triggers"), api.list("partner/boundaries"),
-  ]);
-  const unread = (item) => !item.acknowledged_at || item.changed_since_acknowledged;
-  const lines = [
-    ...triggers.filter(unread).map((item) => changeLine(item, "trigger")),
-    ...boundaries.filter(unread).map((item) => changeLine(item, "boundary")),
-  ];
-  if (!lines.length) {
-    fill(box, h("p", { class: "muted" }, `You are up to date with what ${name} shares.`));
-    return;
-  }
-  fill(box, h("ul", { class: "plain-list" }, lines));
+  const name = pair ? pair.partner.display_name : null;
+  fill(box,
+    h("ul", { class: "plain-list waiting-list" }, gathered(activities).map((activity) => h("li", {},
+      h("a", { href: activity.url }, inboxLine(activity, name)),
+      " ", h("span", { class: "muted" }, time(activity.created_at))))),
+    h("p", { class: "actions" }, markAllButton(box, pair, activities)));
 }
 
 async function loadMyLatest(pair) {
@@ -158,7 +182,7 @@ async function loadMyLatest(pair) {
   if (!latest.shared) sharing = h("p", { class: "muted" }, "Private: only you see it.");
   else if (latest.responses.length) sharing = responseList(latest.responses, name);
   else sharing = h("p", { class: "muted" }, `Shared with ${name}.`);
-  fill(box, checkinSummary(latest), sharing,
+  fill(box, h("div", { id: `checkin-${latest.id}` }, checkinSummary(latest), sharing),
     h("p", {}, h("a", { href: "/history" }, "See your history")));
 }
 
@@ -177,9 +201,9 @@ startPage(async () => {
     ? `Hello, ${profile.display_name}. How are you, really?`
     : "Hello. How are you, really?";
   await Promise.all([
+    part("#waiting-list", () => loadWaiting(pair)),
     part("#prompt", loadPrompt),
     part("#partner-checkin", () => loadPartnerCheckin(pair)),
-    part("#changes", () => loadChanges(pair)),
     part("#my-latest", () => loadMyLatest(pair)),
   ]);
 });
