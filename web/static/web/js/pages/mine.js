@@ -270,5 +270,4 @@ startPage(async () => {
   wireForm("boundaries");
   wireForm("self-care");
   await Promise.all(Object.keys(KINDS).map(loadList));
-  if (window.location.hash) document.getElementById(window.location.hash.slice(1))?.scrollIntoView();
 });

@@ -195,5 +195,4 @@ startPage(async () => {
   } catch (error) {
     fill($("#my-questions"), problem(error));
   }
-  if (window.location.hash) document.getElementById(window.location.hash.slice(1))?.scrollIntoView();
 });
