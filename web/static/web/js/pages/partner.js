@@ -64,10 +64,10 @@ function acknowledgePart(kindName, item, li) {
   button.addEventListener("click", async () => {
     button.disabled = true;
     try {
-      const [updated, questions] = await Promise.all([
-        api.post(`partner/${kindName}/${item.id}/acknowledge`),
-        api.list(`partner/${kindName}/${item.id}/questions`, { limit: 100 }),
-      ]);
+      // The write first, then the read: never both at once (SQLite's in-memory
+      // test database refuses a read of a table another request is writing).
+      const updated = await api.post(`partner/${kindName}/${item.id}/acknowledge`);
+      const questions = await api.list(`partner/${kindName}/${item.id}/questions`, { limit: 100 });
       const fresh = itemCard(kindName, updated, questions);
       li.replaceWith(fresh);
       fresh.querySelector("h3").focus();
