@@ -15,6 +15,8 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from accounts.models import User
+from checkins import services as checkin_services
+from checkins.models import CheckIn
 from partners import services as partner_services
 from partners import stream
 from partners.viewer import viewer_of
@@ -205,6 +207,45 @@ def test_what_waits_leads_to_its_place_and_leaves_when_read_or_taken_back(
     bob_is_led_to_the_answer(bob, base_url, question)
     a_share_taken_back_leaves(alice, bob, base_url)
     mark_all_as_read(alice, bob, base_url)
+
+
+def test_a_shared_check_in_and_a_response_lead_to_today(
+    new_context: NewContext, base_url: str
+) -> None:
+    alice_user, _ = a_new_pair()
+    checkin, _ = checkin_services.checkin_create(
+        owner=alice_user,
+        fields={"pleasantness": 1, "energy": -1, "need": "listening", "shared": True},
+    )
+    alice = new_context().new_page()
+    bob = new_context().new_page()
+    log_in(bob, base_url, email="bob@example.com")
+
+    expect_unread(bob, 1)
+    waiting(bob).get_by_role("link", name="Alice shared how they are doing").click()
+    # The same page, another place on it: Alice's check-in, where Bob can respond.
+    bob.wait_for_url(f"{base_url}/today#checkin-{checkin.pk}")
+    shared = bob.locator(f"#checkin-{checkin.pk}")
+    expect(shared).to_be_focused()
+    expect(shared).to_contain_text("Would like: Listening")
+    expect_unread(bob, 0)
+    expect(waiting(bob)).to_contain_text("You are up to date with Alice.")
+    shared.get_by_role("button", name="I hear you").click()
+    expect(shared).to_contain_text("You: “I hear you”")
+
+    log_in(alice, base_url, email="alice@example.com")
+    waiting(alice).get_by_role("link", name="Bob responded to your check-in").click()
+    alice.wait_for_url(f"{base_url}/today#checkin-{checkin.pk}")
+    mine = alice.locator(f"#checkin-{checkin.pk}")
+    expect(mine).to_be_focused()
+    expect(mine).to_contain_text("Bob: “I hear you”")
+    # Only what waited there is read: the pairing still waits, at its own place.
+    expect_unread(alice, 1)
+    expect(waiting(alice).get_by_role("link", name="You and Bob are partners now")).to_be_visible()
+    expect(waiting(alice).get_by_role("link", name="Bob responded to your check-in")).to_have_count(
+        0
+    )
+    assert CheckIn.objects.get().responses.count() == 1
 
 
 def test_waiting_lines_and_arrivals_are_accessible(

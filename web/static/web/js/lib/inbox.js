@@ -66,11 +66,15 @@ export async function unreadActivities({ limit = 200 } = {}) {
   return activities.filter((activity) => !activity.read);
 }
 
+/** Sent on `document` once something was marked read, for a page that lists what waits. */
+export const READ_EVENT = "attune:inbox-read";
+
 /** Mark `ids` read (or everything, with `all`), and show how many remain unread. */
 export async function markRead({ ids = [], all = false } = {}) {
   if (!all && !ids.length) return;
   const { unread_count: left } = await api.post("inbox/read", all ? { all: true } : { ids });
   showUnread(left);
+  document.dispatchEvent(new CustomEvent(READ_EVENT));
 }
 
 /** The path, query and fragment of `url` when it is a page of this site, else null. */

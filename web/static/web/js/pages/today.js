@@ -6,7 +6,7 @@ import { api } from "../lib/api.js";
 import { checkinSummary, responseList } from "../lib/checkins.js";
 import { $, announce, fill, formatTime, h, time } from "../lib/dom.js";
 import { onSubmit } from "../lib/forms.js";
-import { inboxLine, markRead, unreadActivities } from "../lib/inbox.js";
+import { READ_EVENT, inboxLine, markRead, unreadActivities } from "../lib/inbox.js";
 import { me, partnership, problem, startPage } from "../lib/layout.js";
 import { RESPONSES, say } from "../lib/words.js";
 
@@ -143,7 +143,6 @@ function markAllButton(box, pair, activities) {
     button.disabled = true;
     try {
       await markRead({ ids: activities.map((activity) => activity.id) });
-      upToDate(box, pair);
       $("#waiting-title").focus();
       announce("Marked as read.");
     } catch (error) {
@@ -200,6 +199,8 @@ startPage(async () => {
   $("#greeting").textContent = profile.display_name
     ? `Hello, ${profile.display_name}. How are you, really?`
     : "Hello. How are you, really?";
+  // Following a line to a place on this page marks it read: the list follows.
+  document.addEventListener(READ_EVENT, () => part("#waiting-list", () => loadWaiting(pair)));
   await Promise.all([
     part("#waiting-list", () => loadWaiting(pair)),
     part("#prompt", loadPrompt),
