@@ -13,7 +13,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
@@ -231,7 +231,10 @@ PARTNER_LISTS = {
     "partner_boundary": "partner/boundaries",
     "partner_checkin": "partner/checkins",
 }
-LINK = re.compile(r"/partner#(trigger|boundary|checkin)-([0-9a-f-]{36})")
+# A line of the email about a share, and the place it links to.
+SHARE_LINK = re.compile(
+    r"shared something with you\.\n.*?/(?:partner|today)#(trigger|boundary|checkin)-([0-9a-f-]{36})"
+)
 Key = tuple[str, str]
 # Edits to what a partner never sees belong in the story too.
 witness_steps = st.lists(
@@ -251,6 +254,7 @@ class Witness(World):
         for who in range(3):
             self.learnt_by_sync(who)
         self.views = [self.partner_view(who) for who in range(3)]
+        self.history: list[tuple[str, int, int]] = []
 
     def partner_view(self, who: int) -> dict[Key, Any]:
         """What `who` can see of their partner's things now, through the API."""
@@ -292,6 +296,7 @@ class Witness(World):
             self.apis[who].patch(f"/api/v1/triggers/{item}", notes, format="json")
 
     def step(self, operation: str, actor: int, index: int) -> None:
+        self.history.append((operation, actor, index))
         self.run(operation, actor, index)
         for who in range(3):
             before, now = self.views[who], self.partner_view(who)
@@ -299,22 +304,23 @@ class Witness(World):
             synced = self.learnt_by_sync(who)
             if who == actor:
                 # Acting on a partner's item (responding) may refresh one's own copy.
-                assert changed <= synced, (operation, changed, synced)
+                assert changed <= synced, (str(self.history), changed, synced)
             else:
-                assert synced == changed, (operation, changed, synced)
+                assert synced == changed, (str(self.history), who)
             inbox = self.inbox(who)
             # Nothing in the inbox about what they cannot see now.
-            assert self.about(inbox, "shared", "changed") <= now.keys()
+            assert self.about(inbox, "shared", "changed") <= now.keys(), str(self.history)
             if who != actor and operation != "resume":
                 # Every change they can see waits for them as news (a resume
                 # says "resumed" once, not once per item).
                 unread = [item for item in inbox if not item["read"]]
-                assert changed & now.keys() <= self.about(unread, "shared", "changed")
+                news = self.about(unread, "shared", "changed")
+                assert changed & now.keys() <= news, (str(self.history), who)
             self.views[who] = now
 
     def check_emails(self) -> None:
-        """Send every pending email now: each links only to what its reader can
-        see, and to every share their inbox shows."""
+        """Send every pending email now: its shares link only to what its reader
+        can see, and to every share their inbox shows."""
         Notification.objects.filter(emailed_at=None, due_at__isnull=False).update(
             due_at=timezone.now()
         )
@@ -324,16 +330,18 @@ class Witness(World):
             linked = {
                 (f"partner_{anchor}", object_id)
                 for message in mail.outbox[outbox:]
-                for anchor, object_id in LINK.findall(str(message.body))
+                for anchor, object_id in SHARE_LINK.findall(str(message.body))
             }
-            assert linked <= self.views[who].keys()
-            assert linked == self.about(self.inbox(who), "shared")
+            assert linked <= self.views[who].keys(), (who, str(self.history))
+            assert linked == self.about(self.inbox(who), "shared"), (who, str(self.history))
             for message in mail.outbox[outbox:]:
                 assert "PRIVATE" not in message.subject + message.body
 
 
 @settings(
     max_examples=15,
+    # A failure prints its steps (`history`); shrinking one took minutes.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
