@@ -239,3 +239,16 @@ def test_a_page_reads_the_partnership_once_whatever_types_it_holds(
     # The viewer (bob's membership and alice's, is she sharing?): one statement
     # for the whole page.
     assert len(memberships) == 1
+
+
+def test_the_partners_copies_are_read_without_their_private_notes(alice_api, bob_api) -> None:
+    for kind, body in (("triggers", {"title": "t"}), ("boundaries", {"statement": "b"})):
+        item = alice_api.post(f"/api/v1/{kind}", {**body, "notes": "PRIVATE"}, format="json")
+        alice_api.post(f"/api/v1/{kind}/{item.json()['id']}/share")
+
+    bob_api.get("/api/v1/sync?page_size=500")  # loads the session
+    with CaptureQueriesContext(connection) as queries:
+        body = bob_api.get("/api/v1/sync?page_size=500").json()
+    assert {change["type"] for change in body["changes"]} >= {"partner_trigger", "partner_boundary"}
+    # bob owns nothing, so no statement of his page needs anyone's notes.
+    assert not [q for q in queries.captured_queries if '"notes"' in q["sql"]]
