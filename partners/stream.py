@@ -180,6 +180,16 @@ def visible(viewer: Viewer) -> QuerySet[Notification]:
     return mine.filter(ended | (Q(partnership_id=viewer.partnership_id) & about))
 
 
+def has_unread(*, user_id: Any) -> bool:
+    """Whether anything unread waits for `user_id`, visible or not.
+
+    A cheap first question: most reads of `me` find nothing unread, and then
+    neither the viewer nor the consent filter (whose compilation, not its run,
+    made `me` 0.33x the floor in bench/RESULTS.md's issue 12 figures) is needed.
+    """
+    return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).exists()
+
+
 def unread_count(viewer: Viewer) -> int:
     return visible(viewer).filter(read_at__isnull=True).count()
 

@@ -13,7 +13,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from partners.models import ConsentEvent, Membership, Partnership
+from partners import stream
+from partners.models import ConsentEvent, Membership, Notification, Partnership
 from tests.factories import InvitationFactory
 
 pytestmark = pytest.mark.django_db
@@ -168,5 +169,27 @@ def test_me_reads_only_the_person(carol: User, carol_api: APIClient) -> None:
     assert body["email"] == carol.email
     # The session comes from the cache (cached_db): three queries before the
     # session was read without asking first whether it exists, two before the cache.
-    # Then the viewer and the inbox's unread count: one query each, whatever it holds.
-    assert count == 3
+    # Then whether anything waits unread: nothing does, so no viewer and no count.
+    assert count == 2
+
+
+def test_me_counts_unread_in_a_fixed_number_of_queries(alice, bob, login) -> None:
+    alice_api = login(alice)
+    stream.record(
+        recipient_id=alice.pk,
+        kind=Notification.Kind.PAUSED,
+        partnership_id=alice.memberships.get().partnership_id,
+    )
+    few, body = measure(alice_api, "/api/v1/me")
+    waiting = body["unread_count"]
+    assert waiting >= 1
+    for _ in range(20):
+        stream.record(
+            recipient_id=alice.pk,
+            kind=Notification.Kind.RESUMED,
+            partnership_id=alice.memberships.get().partnership_id,
+        )
+    many, body = measure(alice_api, "/api/v1/me")
+    assert body["unread_count"] == waiting + 20
+    # Whether anything waits, the viewer, and the count through the consent rule.
+    assert few == many == 4
