@@ -5,6 +5,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 
+from checkins import links
 from checkins.content import QUESTIONS
 from checkins.models import Prompt
 
@@ -19,8 +20,8 @@ def send_prompt(*, prompt: Prompt, connection: BaseEmailBackend | None = None) -
     context = {
         "question": QUESTIONS[prompt.question],
         "answer_url": f"{base}/today?prompt={prompt.pk}",
-        "snooze_url": f"{base}/today?prompt={prompt.pk}&action=snooze",
-        "skip_url": f"{base}/today?prompt={prompt.pk}&action=skip",
+        "snooze_url": f"{base}/reminder?t={links.token_for(prompt=prompt, action='snooze')}",
+        "skip_url": f"{base}/reminder?t={links.token_for(prompt=prompt, action='skip')}",
     }
     message = EmailMessage(
         subject="A gentle check-in from attune",

@@ -444,3 +444,37 @@ def response_create(*, checkin: CheckIn, by: User, kind: str, note: str = "") ->
             [(checkin.owner_id, "checkin", checkin.pk), (by.pk, "partner_checkin", checkin.pk)]
         )
     return response
+
+
+# --- Links in the reminder email --------------------------------------------------
+
+
+@dataclass
+class LinkOutcome:
+    # "snoozed", "skipped", "done_already", "expired" or "invalid"
+    result: str
+    action: str = ""
+
+
+def prompt_act_by_link(*, token: str) -> LinkOutcome:
+    """Skip or snooze the reminder a signed email link names, once.
+
+    The row is locked and its state compared with the one the link expects: a
+    second press, or a press after the reminder was answered, finds it changed."""
+    from checkins import links
+
+    data = links.read(token)
+    if data is None:
+        return LinkOutcome("expired" if links.expired(token) else "invalid")
+    action = data["a"]
+    with transaction.atomic():
+        prompt = Prompt.objects.select_for_update().filter(pk=data["p"]).first()
+        if prompt is None:
+            return LinkOutcome("invalid", action)
+        if prompt.status != Prompt.Status.PENDING or links.state_of(prompt) != data["s"]:
+            return LinkOutcome("done_already", action)
+        if action == "skip":
+            prompt_skip(prompt=prompt)
+            return LinkOutcome("skipped", action)
+        prompt_snooze(prompt=prompt, minutes=links.SNOOZE_MINUTES)
+        return LinkOutcome("snoozed", action)

@@ -28,4 +28,5 @@ urlpatterns = [
     path("checkin", views.checkin, name="checkin"),
     path("history", views.history, name="history"),
     path("settings", views.settings_page, name="settings"),
+    path("reminder", views.reminder_link, name="reminder-link"),
 ]

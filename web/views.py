@@ -21,8 +21,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
+from checkins import links as checkin_links
+from checkins import services as checkin_services
 from checkins.content import FEELINGS
 from checkins.models import CheckIn
 from partners import services
@@ -142,4 +144,29 @@ def totp_qr(request: HttpRequest) -> HttpResponse:
     svg = adapter.build_totp_svg(adapter.build_totp_url(user, secret))
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+@ensure_csrf_cookie
+@require_http_methods(["GET", "POST"])
+def reminder_link(request: HttpRequest) -> HttpResponse:
+    """The reminder email's "Snooze it" and "Skip this one", signed out too.
+
+    Opening the link only shows a button: mail scanners that follow links must
+    not act. The press (a POST) acts once; see checkins/links.py."""
+    token = request.POST.get("t", "") if request.method == "POST" else request.GET.get("t", "")
+    context: dict[str, Any] = {"token": token}
+    if request.method == "POST":
+        outcome = checkin_services.prompt_act_by_link(token=token)
+        context.update(result=outcome.result, action=outcome.action)
+    else:
+        data = checkin_links.read(token)
+        if data is None:
+            context["result"] = "expired" if checkin_links.expired(token) else "invalid"
+        else:
+            context.update(action=data["a"], minutes=checkin_links.SNOOZE_MINUTES)
+    response = render(request, "web/reminder_link.html", context)
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -1,0 +1,59 @@
+"""Links in a reminder email that act on that one reminder, signed out too.
+
+A link carries a signed token naming the prompt, the action and the state the
+prompt was in when the email went out (when it was claimed for sending, and its
+snooze). Acting changes that state, so the same link a second time finds the
+prompt moved on and does nothing: the use is recorded in the prompt itself.
+
+The token sits in the link's query string, so it reaches access logs like the
+link itself. That is accepted: it can only skip or snooze one reminder, for a few
+days, once; it reads nothing and reveals nothing about anyone.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.core import signing
+
+from checkins.models import Prompt
+
+SALT = "checkins.prompt-link"
+# A reminder's links work for as long as the reminder could matter.
+MAX_AGE = timedelta(days=3)
+ACTIONS = ("snooze", "skip")
+# What "Snooze it" from an email means.
+SNOOZE_MINUTES = 60
+
+
+def state_of(prompt: Prompt) -> str:
+    """What a link expects to find; any use of a link changes it."""
+    claimed = prompt.claimed_at.isoformat() if prompt.claimed_at else ""
+    snoozed = prompt.snoozed_until.isoformat() if prompt.snoozed_until else ""
+    return f"{prompt.status}|{claimed}|{snoozed}"
+
+
+def token_for(*, prompt: Prompt, action: str) -> str:
+    return signing.dumps({"p": str(prompt.pk), "a": action, "s": state_of(prompt)}, salt=SALT)
+
+
+def read(token: str) -> dict[str, Any] | None:
+    """The token's content, or None when it is expired, altered or not ours."""
+    try:
+        data = signing.loads(token, salt=SALT, max_age=MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("a") not in ACTIONS:
+        return None
+    return data
+
+
+def expired(token: str) -> bool:
+    try:
+        signing.loads(token, salt=SALT, max_age=MAX_AGE)
+    except signing.SignatureExpired:
+        return True
+    except signing.BadSignature:
+        return False
+    return False
