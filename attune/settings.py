@@ -266,6 +266,13 @@ if STREAM_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("STREAM_RETENTION_DAYS must be at least 1.")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Where someone whose partnership has ended can find support (a helpline or a
+# page of resources): shown on the ended state, in the ending dialog and in the
+# ending email. Empty: no link is shown.
+SUPPORT_URL = env_str("SUPPORT_URL", "").strip()
+if SUPPORT_URL and not SUPPORT_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("SUPPORT_URL must be an http(s) address, or empty.")
+
 # --- Encryption at rest: comma-separated keys, newest first -------------------
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
 if not DEBUG and not FIELD_ENCRYPTION_KEYS:

@@ -60,3 +60,21 @@ def send_notification_digest(*, recipient: User, partner_name: str, news: list[N
     subject = notification_subject(partner_name=partner_name, news=news)
     body = render_to_string("partners/email/notification_body.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
+
+
+def send_ending_message(*, sender_name: str, to: str, message: str) -> None:
+    """The one email about an ending, sent only because its sender chose to write.
+
+    The subject says only who wrote, never what: the words are the sender's own,
+    for the body alone."""
+    subject = render_to_string(
+        "partners/email/ending_subject.txt", {"sender_name": sender_name}
+    ).strip()
+    context = {
+        "sender_name": sender_name,
+        "message": message,
+        "support_url": settings.SUPPORT_URL,
+        "site_url": settings.SITE_URL,
+    }
+    body = render_to_string("partners/email/ending_body.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django.utils import timezone
@@ -86,6 +87,30 @@ class PartnershipSerializer(serializers.Serializer):
 
 class PartnershipUpdateSerializer(InputSerializer):
     sharing_paused = StrictBooleanField()
+
+
+ENDING_MESSAGE_MAX_LENGTH = 500
+
+
+def _no_control_characters(value: str) -> None:
+    if any(unicodedata.category(ch) == "Cc" and ch != "\n" for ch in value):
+        raise serializers.ValidationError(
+            "Please write this as plain text, without control characters.",
+            code="control_characters",
+        )
+
+
+class PartnershipEndSerializer(InputSerializer):
+    """The body of `DELETE /partnership`, itself optional. A message, if given, is
+    emailed once to the other person and kept nowhere."""
+
+    message = StrictCharField(
+        required=False,
+        allow_blank=True,
+        max_length=ENDING_MESSAGE_MAX_LENGTH,
+        trim_whitespace=True,
+        validators=[_no_control_characters],
+    )
 
 
 class ConsentEventSerializer(serializers.ModelSerializer):

@@ -8,8 +8,10 @@ kind (`partners.kinds`): no signal is involved.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -38,6 +40,8 @@ from partners.models import (
 )
 from partners.tokens import hash_address, hash_token, new_token, open_token, seal_token
 from partners.viewer import viewer_of
+
+logger = logging.getLogger(__name__)
 
 # One inviter may email one address this often a day; past it they hear so.
 INVITATION_EMAILS_PER_INVITER_PER_DAY = 3
@@ -271,10 +275,32 @@ def partnership_set_paused(*, user: User, paused: bool) -> Membership:
         return membership
 
 
-def partnership_end(*, user: User) -> None:
-    """Either partner ends it, alone and at once. The other sees only that it ended."""
+def partnership_end(*, user: User, message: str = "") -> None:
+    """Either partner ends it, alone and at once. The other sees only that it ended,
+    in their app; an email goes only when `user` chose to send a message with it.
+
+    The message is sent once, from this process after the commit: it is never
+    stored, queued or logged."""
     with transaction.atomic():
-        _end_active_partnership(user=user)
+        partnership = _end_active_partnership(user=user)
+        if message and partnership is not None:
+            other_id = selectors.other_member_id(partnership_id=partnership.pk, user_id=user.pk)
+            transaction.on_commit(
+                partial(_send_ending_message, sender=user, recipient_id=other_id, message=message)
+            )
+
+
+def _send_ending_message(*, sender: User, recipient_id: Any, message: str) -> None:
+    recipient = User.objects.filter(pk=recipient_id, is_active=True).first()
+    if recipient is None or not recipient.email:
+        return
+    try:
+        emails.send_ending_message(
+            sender_name=sender.public_name, to=recipient.email, message=message
+        )
+    except Exception:
+        # The ending stands; the message is not repeated in the log.
+        logger.warning("A partnership-ending message could not be sent.")
 
 
 def _end_active_partnership(*, user: User) -> Partnership | None:

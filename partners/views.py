@@ -27,6 +27,7 @@ from partners.serializers import (
     InvitationPreviewSerializer,
     InvitationSerializer,
     NewInvitationSerializer,
+    PartnershipEndSerializer,
     PartnershipSerializer,
     PartnershipUpdateSerializer,
     UnreadCountSerializer,
@@ -119,9 +120,16 @@ class PartnershipView(APIView):
         services.partnership_set_paused(user=caller(request), paused=data["sharing_paused"])
         return _partnership_response(caller(request))
 
-    @extend_schema(responses={204: None})
+    @extend_schema(
+        request=PartnershipEndSerializer,
+        responses={204: None},
+        description="Ends the partnership at once, for both people. The body is optional: "
+        "a `message` is emailed once to the other person and stored nowhere; without "
+        "one, no email is sent and the other learns of the ending only in their app.",
+    )
     def delete(self, request: Request) -> Response:
-        services.partnership_end(user=caller(request))
+        data = _validated(PartnershipEndSerializer, request) if request.data else {}
+        services.partnership_end(user=caller(request), message=data.get("message", ""))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -62,9 +62,7 @@ SECRET = "ALICE-ONLY"
 
 NOT_AUTHENTICATED = {
     "status": 401,
-    "errors": [
-        {"code": "not_authenticated", "message": "Authentication credentials were not provided."}
-    ],
+    "errors": [{"code": "not_authenticated", "message": "Please sign in to continue."}],
 }
 
 

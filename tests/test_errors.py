@@ -98,3 +98,53 @@ def test_it_shapes_an_unexpected_error_as_500_without_details(alice_api, monkeyp
 def test_it_marks_api_responses_as_not_cacheable(alice_api, anon) -> None:
     assert "no-store" in alice_api.get("/api/v1/me")["Cache-Control"]
     assert "no-store" in anon.get("/api/v1/me")["Cache-Control"]
+
+
+# The framework's stock sentences, in attune's voice; each keeps its code.
+def test_it_says_blank_and_too_long_in_attunes_voice(alice_api) -> None:
+    body = alice_api.post("/api/v1/triggers", {"title": ""}, format="json").json()
+    assert body["errors"][0]["code"] == "blank"
+    assert body["errors"][0]["message"] == "Please write something here."
+    body = alice_api.post("/api/v1/triggers", {"title": "x" * 5000}, format="json").json()
+    assert body["errors"][0]["code"] == "max_length"
+    assert body["errors"][0]["message"].startswith("That's a little long: please keep it to ")
+    assert "Ensure" not in str(body)
+
+
+def test_it_says_required_in_attunes_voice(alice_api) -> None:
+    body = alice_api.post("/api/v1/triggers", {}, format="json").json()
+    assert {(e["code"], e["message"]) for e in body["errors"]} >= {
+        ("required", "Please fill this in.")
+    }
+
+
+def test_it_says_not_found_in_attunes_voice(alice_api) -> None:
+    for path in ("/api/v1/no-such-thing", "/api/v1/triggers/00000000-0000-0000-0000-000000000000"):
+        error = alice_api.get(path).json()["errors"][0]
+        assert error["code"] == "not_found"
+        assert error["message"] == (
+            "There's nothing here: it may have been removed, or it isn't yours to see."
+        )
+
+
+def test_it_says_not_signed_in_and_wrong_method_in_attunes_voice(anon, alice_api) -> None:
+    assert anon.get("/api/v1/me").json()["errors"][0] == {
+        "code": "not_authenticated",
+        "message": "Please sign in to continue.",
+    }
+    assert alice_api.put("/api/v1/me", {}, format="json").json()["errors"][0] == {
+        "code": "method_not_allowed",
+        "message": "This can't be done here.",
+    }
+
+
+def test_it_leaves_attunes_own_messages_as_they_are() -> None:
+    from attune.api.errors import in_our_voice
+
+    assert in_our_voice("Please try again.") == "Please try again."
+    assert in_our_voice("Ensure this field has no more than 7 characters.") == (
+        "That's a little long: please keep it to 7 characters or fewer."
+    )
+    assert in_our_voice("Request was throttled. Expected available in 3 seconds.") == (
+        "That's a lot at once: please wait a little and try again."
+    )

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from allauth.core.exceptions import ImmediateHttpResponse, RateLimited, ReauthenticationRequired
@@ -36,8 +37,95 @@ STATUS_CODES = {
 }
 
 
+# The framework's stock sentences, each with what attune says instead. Keyed by the
+# framework's own English text (with its placeholders), so a message attune wrote
+# itself is never rewritten, and every `code` stays as it was.
+IN_OUR_VOICE = {
+    # DRF's fields
+    "This field is required.": "Please fill this in.",
+    "This field may not be null.": "Please fill this in.",
+    "This field may not be blank.": "Please write something here.",
+    "Ensure this field has no more than {max_length} characters.": (
+        "That's a little long: please keep it to {max_length} characters or fewer."
+    ),
+    "Ensure this field has at least {min_length} characters.": (
+        "Please write at least {min_length} characters."
+    ),
+    "Ensure this field has no more than {max_length} elements.": (
+        "Please send at most {max_length} at a time."
+    ),
+    "Ensure this field has at least {min_length} elements.": ("Please send at least {min_length}."),
+    "Ensure this value is less than or equal to {max_value}.": (
+        "Please choose {max_value} or less."
+    ),
+    "Ensure this value is greater than or equal to {min_value}.": (
+        "Please choose {min_value} or more."
+    ),
+    "Not a valid string.": "Please write this as text.",
+    "Enter a valid email address.": "That doesn't look like an email address.",
+    "Must be a valid UUID.": "That isn't an id we know.",
+    "Must be a valid boolean.": "Please answer yes or no here.",
+    "A valid integer is required.": "Please give a whole number.",
+    "A valid number is required.": "Please give a number.",
+    '"{input}" is not a valid choice.': "Please choose one of the options.",
+    'Expected a list of items but got type "{input_type}".': "Please send a list here.",
+    "This list may not be empty.": "Please choose at least one.",
+    "This field may not be empty.": "Please choose at least one.",
+    "Datetime has wrong format. Use one of these formats instead: {format}.": (
+        "Please give a date and time with its timezone, such as 2026-05-01T09:30:00+02:00."
+    ),
+    "Date has wrong format. Use one of these formats instead: {format}.": (
+        "Please give a date such as 2026-05-01."
+    ),
+    "Time has wrong format. Use one of these formats instead: {format}.": (
+        "Please give a time such as 09:30."
+    ),
+    "Invalid data. Expected a dictionary, but got {datatype}.": "Please send a JSON object.",
+    'Invalid pk "{pk_value}" - object does not exist.': (
+        "There's nothing here: it may have been removed, or it isn't yours to see."
+    ),
+    # DRF's and Django's answers
+    "Not found.": "There's nothing here: it may have been removed, or it isn't yours to see.",
+    "No {verbose_name} matches the given query.": (
+        "There's nothing here: it may have been removed, or it isn't yours to see."
+    ),
+    "Authentication credentials were not provided.": "Please sign in to continue.",
+    "Incorrect authentication credentials.": "Please sign in again to continue.",
+    "You do not have permission to perform this action.": "This isn't available to you.",
+    'Method "{method}" not allowed.': "This can't be done here.",
+    "Method not allowed.": "This can't be done here.",
+    "Request was throttled.{wait}": "That's a lot at once: please wait a little and try again.",
+    'Unsupported media type "{media_type}" in request.': "Please send JSON.",
+    "Could not satisfy the request Accept header.": "We can only answer in JSON.",
+    "JSON parse error - {detail}": "We couldn't read this request: please send valid JSON.",
+    "Malformed request.": "We couldn't read this request: please send valid JSON.",
+}
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{(\w+)\}", template)
+    # split alternates literal text and placeholder names
+    regex = "".join(
+        re.escape(part) if index % 2 == 0 else f"(?P<{part}>.*?)"
+        for index, part in enumerate(parts)
+    )
+    return re.compile(regex, re.DOTALL)
+
+
+_VOICE = [(_pattern(stock), ours) for stock, ours in IN_OUR_VOICE.items()]
+
+
+def in_our_voice(message: str) -> str:
+    """The framework's stock sentence as attune says it; anything else as it is."""
+    for pattern, ours in _VOICE:
+        match = pattern.fullmatch(message)
+        if match:
+            return ours.format(**match.groupdict())
+    return message
+
+
 def error_item(code: str, message: str, param: str | None = None) -> dict[str, str]:
-    item = {"code": code, "message": message}
+    item = {"code": code, "message": in_our_voice(message)}
     if param:
         item["param"] = param
     return item
