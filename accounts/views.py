@@ -25,7 +25,7 @@ def _validated(serializer_class: type[serializers.Serializer], request: Request)
 
 def _me(request: Request, user: User) -> dict:
     """My profile, with how much waits unread in my inbox: one query when nothing
-    waits, else three (that one, the viewer, the count through the consent rule)."""
+    waits, else four (that one, the viewer, `partners.stream.unread_count`'s two)."""
     unread = (
         stream.unread_count(request_viewer(request)) if stream.has_unread(user_id=user.pk) else 0
     )
@@ -51,6 +51,8 @@ class MeView(APIView):
         if "quiet_hours" in data:
             hours = data["quiet_hours"]
             changes["quiet_hours"] = (hours["start"], hours["end"]) if hours else None
+        if "email_preferences" in data:
+            changes["email_preferences"] = data["email_preferences"]
         user = services.profile_update(user=caller(request), **changes)
         return Response(_me(request, user))
 
