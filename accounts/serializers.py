@@ -4,10 +4,12 @@ from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts import email_preferences
 from accounts.models import User, validate_display_name
-from attune.api.fields import InputSerializer, StrictCharField
+from attune.api.fields import InputSerializer, StrictBooleanField, StrictCharField
 
 
 @cache
@@ -34,8 +36,16 @@ class QuietHoursSerializer(InputSerializer):
         return attrs
 
 
+class EmailPreferencesSerializer(InputSerializer):
+    """Which non-essential emails come (`accounts.email_preferences`)."""
+
+    reminders = StrictBooleanField(required=False)
+    partner_activity = StrictBooleanField(required=False)
+
+
 class MeSerializer(serializers.ModelSerializer):
     quiet_hours = serializers.SerializerMethodField()
+    email_preferences = serializers.SerializerMethodField()
     # What waits unread in my inbox; the view counts it (`partners.stream.unread_count`).
     unread_count = serializers.SerializerMethodField()
 
@@ -47,12 +57,17 @@ class MeSerializer(serializers.ModelSerializer):
             "display_name",
             "timezone",
             "quiet_hours",
+            "email_preferences",
             "created_at",
             "unread_count",
         ]
 
     def get_unread_count(self, user: User) -> int:
         return int(self.context.get("unread_count", 0))
+
+    @extend_schema_field(EmailPreferencesSerializer)
+    def get_email_preferences(self, user: User) -> dict[str, bool]:
+        return email_preferences.of(user)
 
     def get_quiet_hours(self, user: User) -> dict[str, str] | None:
         if user.quiet_hours_start is None or user.quiet_hours_end is None:
@@ -69,6 +84,7 @@ class MeUpdateSerializer(InputSerializer):
     )
     timezone = StrictCharField(max_length=64, required=False, validators=[validate_timezone_name])
     quiet_hours = QuietHoursSerializer(allow_null=True, required=False)
+    email_preferences = EmailPreferencesSerializer(required=False)
 
 
 class PasswordSerializer(InputSerializer):

@@ -10,6 +10,7 @@ from datetime import time
 
 from django.db import transaction
 
+from accounts import email_preferences as email_preferences_rules
 from accounts.errors import WrongPassword
 from accounts.models import User
 from partners import services as partner_services
@@ -23,8 +24,12 @@ def profile_update(
     display_name: str | None = None,
     timezone_name: str | None = None,
     quiet_hours: tuple[time, time] | object | None = _UNSET,
+    email_preferences: dict[str, bool] | None = None,
 ) -> User:
     fields = []
+    for kind, wanted in (email_preferences or {}).items():
+        setattr(user, email_preferences_rules.KINDS[kind], wanted)
+        fields.append(email_preferences_rules.KINDS[kind])
     if display_name is not None:
         user.display_name = display_name
         fields.append("display_name")
@@ -38,6 +43,18 @@ def profile_update(
     if fields:
         user.save(update_fields=fields)
     return user
+
+
+def email_unsubscribe(*, token: str) -> str | None:
+    """Stop the kind of email an unsubscribe link names; the kind, or None when
+    the link is not ours or its person is gone. Pressing it twice is harmless."""
+    found = email_preferences_rules.read(token)
+    if found is None:
+        return None
+    user_id, kind = found
+    field = email_preferences_rules.KINDS[kind]
+    changed = User.objects.filter(pk=user_id).update(**{field: False})
+    return kind if changed else None
 
 
 def account_delete(*, user: User, password: str) -> None:

@@ -5,6 +5,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 
+from accounts import email_preferences
 from checkins import links
 from checkins.content import QUESTIONS
 from checkins.models import Prompt
@@ -28,8 +29,11 @@ def send_prompt(*, prompt: Prompt, connection: BaseEmailBackend | None = None) -
         body=render_to_string("checkins/email/prompt_body.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[prompt.user.email],
-        # One Message-ID per prompt: a mail system can drop a repeat.
-        headers={"Message-ID": f"<prompt-{prompt.pk}@attune>"},
+        headers={
+            # One Message-ID per prompt: a mail system can drop a repeat.
+            "Message-ID": f"<prompt-{prompt.pk}@attune>",
+            **email_preferences.unsubscribe_headers(prompt.user, "reminders"),
+        },
         connection=connection,
     )
     message.send()

@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from accounts import email_preferences
 from accounts.models import User
 from accounts.quiet_hours import quiet_until
 from attune.errors import Conflict, Invalid, NotFound
@@ -259,6 +260,11 @@ def prompts_send(*, prompt_ids: list[str]) -> int:
         prompts = Prompt.objects.filter(pk__in=claimed).select_related("user")
         with emails.connection() as mail:
             for prompt in prompts:
+                if not email_preferences.wants(prompt.user, "reminders"):
+                    # No reminder emails wanted: the prompt waits on Today alone.
+                    Prompt.objects.filter(pk=prompt.pk).update(sent_at=timezone.now())
+                    unsent.discard(prompt.pk)
+                    continue
                 try:
                     emails.send_prompt(prompt=prompt, connection=mail)
                 except SMTPRecipientsRefused as exc:

@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.template.loader import render_to_string
 
+from accounts import email_preferences
 from accounts.models import User
 from partners.models import Invitation
 
@@ -57,9 +58,18 @@ def send_notification_digest(*, recipient: User, partner_name: str, news: list[N
             for item in news
         ],
     }
+    if not email_preferences.wants(recipient, "partner_activity"):
+        # Turned off after this news was queued: it waits in the inbox alone.
+        return
     subject = notification_subject(partner_name=partner_name, news=news)
     body = render_to_string("partners/email/notification_body.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
+    EmailMessage(
+        subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [recipient.email],
+        headers=email_preferences.unsubscribe_headers(recipient, "partner_activity"),
+    ).send()
 
 
 def send_ending_message(*, sender_name: str, to: str, message: str) -> None:

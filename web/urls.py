@@ -29,4 +29,5 @@ urlpatterns = [
     path("history", views.history, name="history"),
     path("settings", views.settings_page, name="settings"),
     path("reminder", views.reminder_link, name="reminder-link"),
+    path("email/unsubscribe", views.email_unsubscribe, name="email-unsubscribe"),
 ]

@@ -20,9 +20,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.csrf import csrf_exempt, ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts import email_preferences as account_email_preferences
+from accounts import services as account_services
 from checkins import links as checkin_links
 from checkins import services as checkin_services
 from checkins.content import FEELINGS
@@ -167,6 +169,30 @@ def reminder_link(request: HttpRequest) -> HttpResponse:
         else:
             context.update(action=data["a"], minutes=checkin_links.SNOOZE_MINUTES)
     response = render(request, "web/reminder_link.html", context)
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def email_unsubscribe(request: HttpRequest) -> HttpResponse:
+    """The link every non-essential email carries (List-Unsubscribe).
+
+    A mail provider's one-click unsubscribe POSTs here with no cookie and no
+    CSRF token (RFC 8058), so the signed token in the link is the whole
+    authority: it can only stop one kind of email for one person. Opening the
+    link shows a button, so a scanner that follows it stops nothing."""
+    token = request.GET.get("t", "")
+    context: dict[str, Any] = {"token": token}
+    if request.method == "POST":
+        kind = account_services.email_unsubscribe(token=token)
+        context.update(done=True, kind=kind)
+    else:
+        found = account_email_preferences.read(token)
+        context["kind"] = found[1] if found else None
+    response = render(request, "web/email_unsubscribe.html", context)
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
