@@ -5,7 +5,24 @@ from attune.errors import Conflict, DomainError, Invalid
 
 class InvalidInvitation(Invalid):
     code = "invalid_invitation"
-    message = "This invitation link is not valid: it may have expired, been used or withdrawn."
+    message = "We don't recognise this invitation link."
+
+
+# What the holder of a link may learn about that one link (never about its inviter):
+# each way it stopped working has its own code, so the page can say what to do next.
+class ExpiredInvitation(InvalidInvitation):
+    code = "invitation_expired"
+    message = "This invitation link has expired."
+
+
+class WithdrawnInvitation(InvalidInvitation):
+    code = "invitation_withdrawn"
+    message = "This invitation link was withdrawn by the person who made it."
+
+
+class UsedInvitation(InvalidInvitation):
+    code = "invitation_used"
+    message = "This invitation link has already been used: each link works once."
 
 
 class OwnInvitation(Invalid):

@@ -36,13 +36,10 @@ def invitations_of(*, user: User) -> QuerySet[Invitation]:
     return Invitation.objects.filter(inviter=user)
 
 
-def invitation_pending_by_token(*, token: str) -> Invitation | None:
-    invitation = (
-        Invitation.objects.select_related("inviter").filter(token_hash=hash_token(token)).first()
-    )
-    if invitation is None or invitation.status_at(timezone.now()) != "pending":
-        return None
-    return invitation
+def invitation_by_token(*, token: str) -> Invitation | None:
+    """The invitation a link holds, in any state (`services.invitation_usable` says
+    whether it can still be used)."""
+    return Invitation.objects.select_related("inviter").filter(token_hash=hash_token(token)).first()
 
 
 def consent_events_of(*, user: User) -> QuerySet[ConsentEvent]:

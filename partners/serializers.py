@@ -58,10 +58,16 @@ class InviterSerializer(serializers.Serializer):
 
 
 class InvitationPreviewSerializer(serializers.Serializer):
-    """What the holder of a link may learn before accepting: who, and until when."""
+    """What the holder of a link may learn before accepting: who, and until when;
+    and, to a signed-in holder, whether the link is their own."""
 
     inviter = InviterSerializer()
     expires_at = serializers.DateTimeField()
+    yours = serializers.SerializerMethodField()
+
+    def get_yours(self, invitation: Invitation) -> bool:
+        viewer_id = self.context.get("viewer_id")
+        return viewer_id is not None and invitation.inviter_id == viewer_id
 
 
 class PartnerSerializer(serializers.Serializer):

@@ -26,9 +26,12 @@ from attune.errors import Conflict, NotFound
 from partners import emails, feed, selectors, sharing, stream, tasks
 from partners.errors import (
     AlreadyPaired,
+    ExpiredInvitation,
     InvalidInvitation,
     OwnInvitation,
     TooManyInvitationEmails,
+    UsedInvitation,
+    WithdrawnInvitation,
 )
 from partners.models import (
     ConsentEvent,
@@ -187,11 +190,28 @@ def invitation_accept(*, token: str, user: User) -> Partnership:
         raise AlreadyPaired() from None
 
 
+UNUSABLE = {
+    "expired": ExpiredInvitation,
+    "withdrawn": WithdrawnInvitation,
+    "accepted": UsedInvitation,
+}
+
+
+def invitation_usable(*, token: str, now: datetime) -> Invitation:
+    """The pending invitation a link holds, or the refusal that says why not: the
+    holder may learn how that one link stopped working, nothing about its inviter."""
+    invitation = selectors.invitation_by_token(token=token)
+    if invitation is None:
+        raise InvalidInvitation()
+    state = invitation.status_at(now)
+    if state != "pending":
+        raise UNUSABLE.get(state, InvalidInvitation)()
+    return invitation
+
+
 def _accept(*, token: str, user: User) -> Partnership:
     now = timezone.now()
-    invitation = Invitation.objects.filter(token_hash=hash_token(token)).first()
-    if invitation is None or invitation.status_at(now) != "pending":
-        raise InvalidInvitation()
+    invitation = invitation_usable(token=token, now=now)
     if invitation.inviter_id == user.pk:
         raise OwnInvitation()
     pair = sorted([invitation.inviter_id, user.pk])

@@ -16,7 +16,6 @@ from attune.api.throttling import WriteRateThrottle
 from attune.api.views import caller
 from attune.errors import NotFound
 from partners import selectors, services, stream
-from partners.errors import InvalidInvitation
 from partners.serializers import (
     ConsentEventSerializer,
     InboxItemSerializer,
@@ -103,10 +102,9 @@ class InvitationPreviewView(APIView):
     )
     def post(self, request: Request) -> Response:
         data = _validated(InvitationPreviewInputSerializer, request)
-        invitation = selectors.invitation_pending_by_token(token=data["token"])
-        if invitation is None:
-            raise InvalidInvitation()
-        return Response(InvitationPreviewSerializer(invitation).data)
+        invitation = services.invitation_usable(token=data["token"], now=timezone.now())
+        context = {"viewer_id": request.user.pk if request.user.is_authenticated else None}
+        return Response(InvitationPreviewSerializer(invitation, context=context).data)
 
 
 class PartnershipView(APIView):

@@ -117,6 +117,7 @@ def test_it_shows_the_link_holder_who_invited_even_before_signing_in(alice, anon
     assert response.json() == {
         "inviter": {"display_name": "Alice"},
         "expires_at": invitation.expires_at.isoformat().replace("+00:00", "Z"),
+        "yours": False,
     }
     # Looking changes nothing.
     assert Invitation.objects.get().status_at(timezone.now()) == "pending"
@@ -142,8 +143,18 @@ def test_it_tells_a_link_holder_plainly_when_the_link_is_no_good(alice, carol, a
     )
     response = preview(anon)
     assert response.status_code == 400
-    assert response.json()["errors"][0]["code"] == "invalid_invitation"
+    # How that one link stopped working, and nothing about who made it.
+    assert (
+        response.json()["errors"][0]["code"]
+        == {
+            "unknown": "invalid_invitation",
+            "expired": "invitation_expired",
+            "withdrawn": "invitation_withdrawn",
+            "accepted": "invitation_used",
+        }[state]
+    )
     assert "Alice" not in response.content.decode()
+    assert "alice" not in response.content.decode()
 
 
 def test_it_limits_how_often_anyone_can_be_looked_up_by_link(alice, anon, settings) -> None:

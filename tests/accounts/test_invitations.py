@@ -77,7 +77,7 @@ def test_it_refuses_a_used_invitation(alice_api, carol_api, login) -> None:
     erin_api = login(UserFactory.create())
     response = erin_api.post("/api/v1/invitations/accept", {"token": token})
     assert response.status_code == 400
-    assert response.json()["errors"][0]["code"] == "invalid_invitation"
+    assert response.json()["errors"][0]["code"] == "invitation_used"
 
 
 def test_it_refuses_an_expired_invitation(alice, carol_api) -> None:
@@ -86,7 +86,7 @@ def test_it_refuses_an_expired_invitation(alice, carol_api) -> None:
     )
     response = carol_api.post("/api/v1/invitations/accept", {"token": "expired-token"})
     assert response.status_code == 400
-    assert response.json()["errors"][0]["code"] == "invalid_invitation"
+    assert response.json()["errors"][0]["code"] == "invitation_expired"
     assert not Membership.objects.exists()
 
 
@@ -98,10 +98,7 @@ def test_it_refuses_an_unknown_token(carol_api) -> None:
         "errors": [
             {
                 "code": "invalid_invitation",
-                "message": (
-                    "This invitation link is not valid: it may have expired, "
-                    "been used or withdrawn."
-                ),
+                "message": "We don't recognise this invitation link.",
             }
         ],
     }
@@ -117,7 +114,7 @@ def test_it_withdraws_an_invitation(alice_api, carol_api) -> None:
 
     response = carol_api.post("/api/v1/invitations/accept", {"token": created["token"]})
     assert response.status_code == 400
-    assert response.json()["errors"][0]["code"] == "invalid_invitation"
+    assert response.json()["errors"][0]["code"] == "invitation_withdrawn"
 
 
 def test_it_cannot_withdraw_an_accepted_invitation(alice_api, carol_api) -> None:

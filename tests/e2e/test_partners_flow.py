@@ -194,12 +194,14 @@ def respond_heard(bob: Page, alice: Page, base: str) -> None:
 def end_partnership(bob: Page, alice: Page, base: str) -> None:
     open_page(bob, f"{base}/settings")
     bob.get_by_role("button", name="End the partnership with Alice").click()
+    confirm = bob.get_by_role("dialog", name="End the partnership with Alice?")
+    confirm.get_by_role("button", name="End the partnership").click()
     expect(bob.get_by_text("The partnership has ended.")).to_be_visible()
     log = bob.locator("#consent-log")
     expect(log).to_contain_text("You became partners")
     expect(log).to_contain_text("The partnership ended")
     open_page(alice, f"{base}/partner")
-    expect(alice.get_by_text("You have no partner on attune right now")).to_be_visible()
+    expect(alice.get_by_text("Your partnership with Bob has ended.")).to_be_visible()
     expect(alice.locator("#partner-space")).to_be_hidden()
     expect(alice.locator("#partner-space article")).to_have_count(0)
 

@@ -1,7 +1,7 @@
 // Invite: make a one-time link, copy it, withdraw links not yet used.
 
 import { api } from "../lib/api.js";
-import { $, announce, fill, formatDateTime, h, time } from "../lib/dom.js";
+import { $, announce, fill, h, time } from "../lib/dom.js";
 import { onSubmit, value } from "../lib/forms.js";
 import { partnership, problem, startPage } from "../lib/layout.js";
 
@@ -23,11 +23,19 @@ async function copy(input) {
   }
 }
 
+// In the reader's own clock, naming the zone, so two links made minutes apart
+// (or read while travelling) can be told apart.
+const localFormat = new Intl.DateTimeFormat(undefined, {
+  weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
+  timeZoneName: "short",
+});
+const local = (iso) => localFormat.format(new Date(iso));
+
 function invitationLine(invitation, reload) {
   const line = h("li", { class: "invitation" },
-    h("span", {}, invitation.email ? `For ${invitation.email}, made ` : "Made ",
-      time(invitation.created_at), ` — ${STATUS_WORDS[invitation.status] || invitation.status}`,
-      invitation.status === "pending" ? ["; expires ", time(invitation.expires_at)] : null));
+    h("span", {}, invitation.email ? `Link for ${invitation.email}, made ` : "Link with no email, made ",
+      time(invitation.created_at, local), ` — ${STATUS_WORDS[invitation.status] || invitation.status}`,
+      invitation.status === "pending" ? ["; expires ", time(invitation.expires_at, local)] : null));
   if (invitation.status === "pending") {
     const button = h("button", { type: "button", class: "button-quiet" }, "Withdraw");
     button.addEventListener("click", async () => {
@@ -69,7 +77,7 @@ startPage(async () => {
     const email = value(form, "email");
     const created = await api.post("invitations", email ? { email } : {});
     input.value = created.url;
-    $("#invite-url-hint").textContent = `It works once and expires on ${formatDateTime(created.expires_at)}. `
+    $("#invite-url-hint").textContent = `It works once and expires on ${local(created.expires_at)}. `
       + "We cannot show it again, so copy it now.";
     $("#new-link").hidden = false;
     form.reset();

@@ -4,9 +4,9 @@
 // or logs in. The page POSTs it: once to show who invited, once to accept.
 
 import { ApiError, api } from "../lib/api.js";
-import { $, formatDateTime } from "../lib/dom.js";
+import { $, fill, h } from "../lib/dom.js";
 import { onSubmit } from "../lib/forms.js";
-import { refreshPartnership, startPage } from "../lib/layout.js";
+import { partnership, refreshPartnership, startPage } from "../lib/layout.js";
 
 const TOKEN_KEY = "attune.invitation";
 const NO_TOKEN = "This page has no invitation to show. Please open the link from your "
@@ -33,10 +33,36 @@ function forgetToken() {
   sessionStorage.removeItem(TOKEN_KEY);
 }
 
-function unusable(message) {
+/** What to do next, for each way a link can stop working (the preview's codes). */
+const NEXT_STEP = {
+  invitation_expired: "Links last a few days. If you'd still like to pair up, whoever invited "
+    + "you can make a new one in a moment.",
+  invitation_withdrawn: "If you'd still like to pair up, talk with whoever invited you: "
+    + "they can make a new link whenever they choose.",
+  invitation_used: "Each link works once. If it was you who accepted it, you're partners "
+    + "already: your partner shows on Today.",
+  invalid_invitation: "Please check that you opened the whole link, exactly as you received it. "
+    + "If it still doesn't work, whoever invited you can make a new one.",
+};
+
+function unusable(message, code = "invalid_invitation") {
   $("#invite-pending").hidden = true;
   $("#invite-problem").textContent = message;
+  $("#invite-next").textContent = NEXT_STEP[code] || NEXT_STEP.invalid_invitation;
   $("#invite-unusable").hidden = false;
+}
+
+const expiryFormat = new Intl.DateTimeFormat(undefined, {
+  weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit",
+  timeZoneName: "short",
+});
+
+/** The link itself is fine, but this reader can't accept it: say why, and what instead. */
+function cannotAccept(title, ...lines) {
+  $("#invite-title").textContent = title;
+  fill($("#invite-why"), lines.map((line) => h("p", {}, line)));
+  const form = document.getElementById("invite-accept-form");
+  if (form) form.hidden = true;
 }
 
 /** An answer that says the link itself is no good (not a passing trouble). */
@@ -78,11 +104,25 @@ startPage(async () => {
   } catch (error) {
     if (!refusesTheLink(error)) throw error;
     forgetToken();
-    unusable(error.message);
+    unusable(error.message, error.errors?.[0]?.code);
     return;
   }
   $("#invite-title").textContent = `${preview.inviter.display_name} invited you to attune`;
-  $("#invite-expiry").textContent = `This link expires on ${formatDateTime(preview.expires_at)}.`;
+  $("#invite-expiry").textContent = `This link expires on ${expiryFormat.format(new Date(preview.expires_at))}.`;
   $("#invite-pending").hidden = false;
+  if (preview.yours) {
+    cannotAccept("This is your own invitation link",
+      "Pass it on to the person you'd like to invite; it works once, for them.",
+      h("a", { href: "/invite" }, "See your invitation links"));
+    return;
+  }
+  const pair = signedIn ? await partnership() : null;
+  if (pair) {
+    cannotAccept(`${preview.inviter.display_name} invited you to attune`,
+      `You and ${pair.partner.display_name} are partners on attune, and it's one partner at a time. `
+      + "To accept this invitation you would first end that partnership in Settings.",
+      h("a", { href: "/settings" }, "Go to Settings"));
+    return;
+  }
   wireAccept(token);
 }, { member: signedIn });

@@ -3,8 +3,9 @@
 
 import { api } from "../lib/api.js";
 import { $, announce, fill, formatDate, h, time } from "../lib/dom.js";
+import { endedNotice, partnershipEnded, rememberPartner } from "../lib/ending.js";
 import { onSubmit, value } from "../lib/forms.js";
-import { partnership, problem, startPage } from "../lib/layout.js";
+import { me, partnership, problem, startPage } from "../lib/layout.js";
 import { AREAS, CATEGORIES, NEEDS, say } from "../lib/words.js";
 
 const KINDS = {
@@ -178,8 +179,11 @@ async function loadMyQuestions() {
 }
 
 startPage(async () => {
-  const pair = await partnership();
-  if (!pair) {
+  const [profile, pair] = await Promise.all([me(), partnership()]);
+  rememberPartner(profile, pair);
+  if (!pair && await partnershipEnded()) {
+    fill($("#partner-state"), endedNotice(profile));
+  } else if (!pair) {
     fill($("#partner-state"), h("div", { class: "notice notice-calm" },
       h("p", {}, "You have no partner on attune right now, so there is nothing here."),
       h("p", {}, h("a", { class: "button", href: "/invite" }, "Invite someone"))));

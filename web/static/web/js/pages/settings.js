@@ -7,6 +7,7 @@ import { api } from "../lib/api.js";
 import { setupDevices } from "../lib/devices.js";
 import { $, announce, fill, formatDate, formatDateTimeIn, h, time } from "../lib/dom.js";
 import { setupEmailAndPassword } from "../lib/emails.js";
+import { confirmEnding } from "../lib/ending.js";
 import { checkedValues, onSubmit, value } from "../lib/forms.js";
 import { flashNext, me, partnership, problem, refreshPartnership, startPage } from "../lib/layout.js";
 import { setupPasskeys } from "../lib/passkeys.js";
@@ -132,17 +133,15 @@ function renderPartnership(pair) {
   const end = h("button", { type: "button", class: "button-danger", id: "end-partnership" },
     `End the partnership with ${name}`);
   end.addEventListener("click", async () => {
-    end.disabled = true;
+    if (!await confirmEnding(name)) return;
+    refreshPartnership();
+    renderPartnership(null);
+    box.prepend(h("p", { class: "notice notice-calm", tabindex: "-1", id: "ended" }, "The partnership has ended."));
+    $("#ended").focus();
     try {
-      await api.delete("partnership");
-      refreshPartnership();
-      renderPartnership(null);
-      box.prepend(h("p", { class: "notice notice-calm", tabindex: "-1", id: "ended" }, "The partnership has ended."));
-      $("#ended").focus();
       await loadConsentLog();
     } catch (error) {
-      end.disabled = false;
-      box.append(problem(error));
+      fill($("#consent-log"), problem(error));
     }
   });
   fill(box,
@@ -153,7 +152,7 @@ function renderPartnership(pair) {
         : `While paused, ${name} sees nothing you shared. Nothing is unshared; it all comes back when you resume.`)),
     h("h3", {}, "End the partnership"),
     h("p", {}, `You can end it at any time, on your own, and no reason is asked. ${name} only learns that it ended. `
-      + "Everything either of you shared stops being visible at once."),
+      + "Everything either of you shared stops being visible at once; nothing is deleted from your own space."),
     h("p", {}, end));
 }
 

@@ -5,6 +5,7 @@
 import { api } from "../lib/api.js";
 import { checkinSummary, responseList } from "../lib/checkins.js";
 import { $, announce, fill, formatTime, h, time } from "../lib/dom.js";
+import { endedNotice, partnershipEnded, rememberPartner } from "../lib/ending.js";
 import { onSubmit } from "../lib/forms.js";
 import { READ_EVENT, inboxLine, markRead, unreadActivities } from "../lib/inbox.js";
 import { me, partnership, problem, startPage } from "../lib/layout.js";
@@ -99,8 +100,13 @@ function respondButtons(checkin, name, list) {
   return group;
 }
 
-async function loadPartnerCheckin(pair) {
+async function loadPartnerCheckin(pair, profile) {
   const box = $("#partner-checkin");
+  if (!pair && await partnershipEnded()) {
+    $("#partner-checkin-title").textContent = "Your partnership";
+    fill(box, endedNotice(profile));
+    return;
+  }
   if (!pair) {
     fill(box,
       h("p", {}, "You have no partner on attune right now."),
@@ -196,6 +202,7 @@ async function part(selector, load) {
 
 startPage(async () => {
   const [profile, pair] = await Promise.all([me(), partnership()]);
+  rememberPartner(profile, pair);
   $("#greeting").textContent = profile.display_name
     ? `Hello, ${profile.display_name}. How are you, really?`
     : "Hello. How are you, really?";
@@ -204,7 +211,7 @@ startPage(async () => {
   await Promise.all([
     part("#waiting-list", () => loadWaiting(pair)),
     part("#prompt", loadPrompt),
-    part("#partner-checkin", () => loadPartnerCheckin(pair)),
+    part("#partner-checkin", () => loadPartnerCheckin(pair, profile)),
     part("#my-latest", () => loadMyLatest(pair)),
   ]);
 });
