@@ -87,9 +87,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     timezone = models.CharField(max_length=64, default="UTC")
     quiet_hours_start = models.TimeField(null=True, blank=True)
     quiet_hours_end = models.TimeField(null=True, blank=True)
-    # Emails that are not essential, each kind off on request (accounts.email_preferences).
-    email_reminders = models.BooleanField(default=True)
-    email_partner_activity = models.BooleanField(default=True)
+    # Emails that are not essential, each kind off on request (accounts.email_preferences);
+    # a database default too, so rows written by older code (or migrations) get one.
+    email_reminders = models.BooleanField(default=True, db_default=True)
+    email_partner_activity = models.BooleanField(default=True, db_default=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=dj_timezone.now)

@@ -104,9 +104,9 @@ def new_context(chromium: Chromium, watch: Watch) -> Iterator[NewContext]:
     contexts: list[BrowserContext] = []
 
     def _new(**options: Any) -> BrowserContext:
-        context = chromium.browser().new_context(
-            viewport=DESKTOP, locale="en-GB", timezone_id="UTC", **options
-        )
+        # A test may set the device's zone (`timezone_id`); UTC otherwise.
+        options = {"timezone_id": "UTC", **options}
+        context = chromium.browser().new_context(viewport=DESKTOP, locale="en-GB", **options)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         return context if options.get("bypass_csp") else watch.attach(context)

@@ -6,6 +6,7 @@ import { ApiError, api, auth } from "./api.js";
 import { arrive } from "./deeplink.js";
 import { fill, h } from "./dom.js";
 import { hasBadge, showUnread } from "./inbox.js";
+import { applyRememberedZone } from "./zone.js";
 
 const FLASH_KEY = "attune.flash";
 const PENDING_NAME_KEY = "attune.pendingName";
@@ -143,7 +144,10 @@ export async function startPage(render, { member = true } = {}) {
   showFlash();
   const main = document.getElementById("main");
   try {
-    if (member) await applyRememberedName();
+    if (member) {
+      await applyRememberedName();
+      await applyRememberedZone();
+    }
     const counted = member ? countUnread() : null;
     await render();
     await counted;

@@ -1,7 +1,7 @@
 // Settings: profile and quiet hours, signing in and staying safe (email,
 // password, two-step sign-in, passkeys, signed-in devices), check-in
-// reminders, the partnership (pause sharing, end it), the consent log, export
-// and account deletion.
+// reminders, which emails come, the partnership (pause sharing, end it), the
+// consent log, export and account deletion.
 
 import { api } from "../lib/api.js";
 import { setupDevices } from "../lib/devices.js";
@@ -13,6 +13,7 @@ import { flashNext, me, partnership, problem, refreshPartnership, startPage } fr
 import { setupPasskeys } from "../lib/passkeys.js";
 import { setupTwoStep } from "../lib/twostep.js";
 import { WEEKDAYS, consentEvent } from "../lib/words.js";
+import { deviceZone } from "../lib/zone.js";
 
 const MAX_TIMES = 4;
 
@@ -28,16 +29,50 @@ function timezones(current) {
   return [...names].sort();
 }
 
+// When this device's zone is not the one saved, offer it in one press.
+function offerDeviceZone(profile, input) {
+  const box = $("#timezone-device");
+  const zone = deviceZone();
+  if (!zone || zone === profile.timezone) {
+    box.hidden = true;
+    return;
+  }
+  const use = h("button", { type: "button", class: "button-quiet" }, "Use it");
+  use.addEventListener("click", async () => {
+    const updated = await api.patch("me", { timezone: zone });
+    input.value = updated.timezone;
+    fill(box, `Your timezone is now ${updated.timezone}.`);
+    announce(`Your timezone is now ${updated.timezone}.`);
+  });
+  fill(box, `This device says ${zone}. `, use);
+  box.hidden = false;
+}
+
+function setupTimezone(profile, input) {
+  fill($("#timezone-names"), timezones(profile.timezone).map((zone) => h("option", { value: zone })));
+  input.value = profile.timezone;
+  offerDeviceZone(profile, input);
+}
+
+function setupEmailPreferences(profile) {
+  const form = $("#emails-form");
+  for (const [kind, wanted] of Object.entries(profile.email_preferences)) form.elements[kind].checked = wanted;
+  onSubmit(form, async () => {
+    await api.patch("me", {
+      email_preferences: {
+        reminders: form.elements.reminders.checked,
+        partner_activity: form.elements.partner_activity.checked,
+      },
+    });
+    saved("#emails-saved");
+  });
+}
+
 function setupProfile(profile) {
   const form = $("#profile-form");
   $("#profile-email").textContent = profile.email;
   form.elements.display_name.value = profile.display_name;
-  const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  fill(form.elements.timezone, timezones(profile.timezone).map((zone) =>
-    h("option", { value: zone, selected: zone === profile.timezone }, zone)));
-  if (profile.timezone === "UTC" && browserZone && browserZone !== "UTC") {
-    form.elements.timezone.after(h("p", { class: "hint" }, `This device says ${browserZone}.`));
-  }
+  setupTimezone(profile, form.elements.timezone);
   const quiet = form.elements.quiet_on;
   quiet.checked = Boolean(profile.quiet_hours);
   if (profile.quiet_hours) {
@@ -50,13 +85,14 @@ function setupProfile(profile) {
   quiet.addEventListener("change", syncQuiet);
   syncQuiet();
   onSubmit(form, async () => {
-    await api.patch("me", {
+    const updated = await api.patch("me", {
       display_name: value(form, "display_name"),
       timezone: form.elements.timezone.value,
       quiet_hours: quiet.checked
         ? { start: form.elements["quiet_hours.start"].value, end: form.elements["quiet_hours.end"].value }
         : null,
     });
+    offerDeviceZone(updated, form.elements.timezone);
     saved("#profile-saved");
   });
 }
@@ -190,6 +226,7 @@ function setupDelete() {
 startPage(async () => {
   const [profile, schedule, pair] = await Promise.all([me(), api.get("checkins/schedule"), partnership()]);
   setupProfile(profile);
+  setupEmailPreferences(profile);
   setupSchedule(schedule);
   renderPartnership(pair);
   setupDelete();
