@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModif
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import parse_etags, quote_etag
 
-from attune.api.errors import error_body, error_item, error_response
+from attune.api.errors import error_body, error_item, error_response, in_our_voice
 from attune.api.parsers import TOO_DEEP
 
 logger = logging.getLogger("attune.api")
@@ -57,6 +57,8 @@ class ApiResponseMiddleware:
         if response.status_code >= 400 and not _has_error_body(response):
             status = response.status_code
             response = error_response(status, PLAIN_MESSAGES.get(status, "Request failed."))
+        elif response.status_code >= 400 and request.path.startswith("/_allauth/"):
+            _say_allauths_errors_in_our_voice(response)
         if request.method == "GET" and response.status_code == 200:
             response = _conditional(request, response)
         add_never_cache_headers(response)
@@ -157,6 +159,26 @@ def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
         return not_modified
     response["ETag"] = etag
     return response
+
+
+def _say_allauths_errors_in_our_voice(response: HttpResponse) -> None:
+    """allauth's stock sentences, as attune says them (`attune.api.errors.IN_OUR_VOICE`);
+    its codes, params and flows stay as they are."""
+    if getattr(response, "streaming", False):
+        return
+    try:
+        body = json.loads(response.content or b"null")
+    except ValueError:
+        return
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if not isinstance(errors, list):
+        return
+    for error in errors:
+        if isinstance(error, dict) and isinstance(error.get("message"), str):
+            error["message"] = in_our_voice(error["message"])
+    response.content = json.dumps(body).encode()
+    if response.has_header("Content-Length"):
+        response["Content-Length"] = str(len(response.content))
 
 
 def _has_error_body(response: HttpResponse) -> bool:

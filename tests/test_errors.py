@@ -148,3 +148,29 @@ def test_it_leaves_attunes_own_messages_as_they_are() -> None:
     assert in_our_voice("Request was throttled. Expected available in 3 seconds.") == (
         "That's a lot at once: please wait a little and try again."
     )
+
+
+def test_it_says_allauths_sign_in_mistakes_in_attunes_voice(alice, anon) -> None:
+    response = anon.post(
+        "/_allauth/app/v1/auth/login",
+        {"email": "alice@example.com", "password": "not the password"},
+        format="json",
+    )
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["code"] == "email_password_mismatch" and error["param"] == "password"
+    assert (
+        error["message"] == "That email and password don't match. Please check them and try again."
+    )
+    assert int(response["Content-Length"]) == len(response.content)
+
+
+def test_it_says_a_weak_password_in_attunes_voice(anon) -> None:
+    response = anon.post(
+        "/_allauth/app/v1/auth/signup",
+        {"email": "erin@example.com", "password": "1234"},
+        format="json",
+    )
+    messages = {error["message"] for error in response.json()["errors"]}
+    assert "Please use more than numbers in your password." in messages
+    assert not any("This password" in message for message in messages)

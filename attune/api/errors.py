@@ -99,6 +99,51 @@ IN_OUR_VOICE = {
     "Could not satisfy the request Accept header.": "We can only answer in JSON.",
     "JSON parse error - {detail}": "We couldn't read this request: please send valid JSON.",
     "Malformed request.": "We couldn't read this request: please send valid JSON.",
+    # allauth's (accounts, two-step sign-in), as its /_allauth/ answers carry them
+    "Too many failed login attempts. Try again later.": (
+        "Too many tries to sign in for now. Please wait a little before trying again, "
+        "or reset your password."
+    ),
+    "The email address and/or password you specified are not correct.": (
+        "That email and password don't match. Please check them and try again."
+    ),
+    "Incorrect code.": "That code didn't work. Please try the one showing now.",
+    "Incorrect password.": "That isn't your password. Please try it once more.",
+    "Invalid or expired key.": (
+        "This link has expired or was already used. Please ask for a new one."
+    ),
+    "The password reset token was invalid.": (
+        "This reset link has expired or was already used. Please ask for a new one."
+    ),
+    "Please type your current password.": "Please enter your current password.",
+    "This account is currently inactive.": "This account is not active.",
+    "Be patient, you are sending too many requests.": (
+        "That's a lot at once: please wait a little and try again."
+    ),
+    "The new value must be different from the current one.": (
+        "That's the same as it is now: please choose something different."
+    ),
+    "This email address is already associated with this account.": (
+        "This address is already on your account."
+    ),
+    "You cannot remove your primary email address.": (
+        "This is your main address: choose another as your main one before removing it."
+    ),
+    "Your primary email address must be verified.": "Please confirm your main email address first.",
+    "You cannot add more than {count} email addresses.": (
+        "You can keep up to {count} email addresses."
+    ),
+    # Django's password validators, as allauth passes them on
+    "This password is too short. It must contain at least {count} characters.": (
+        "Please choose a longer password: at least {count} characters."
+    ),
+    "This password is too common.": (
+        "That password is very common: please choose one that is harder to guess."
+    ),
+    "This password is entirely numeric.": "Please use more than numbers in your password.",
+    "The password is too similar to the {field}.": (
+        "That password is too close to your {field}: please choose another."
+    ),
 }
 
 

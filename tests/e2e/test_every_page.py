@@ -225,7 +225,7 @@ def test_every_page_is_pictured_calm_and_accessible(
     guest.get_by_label("Password").fill("not the password")
     guest.get_by_role("button", name="Log in").click()
     expect(guest.locator("#login-password[aria-invalid=true]")).to_be_visible()
-    expect(guest.locator(".field-error")).to_contain_text("not correct")
+    expect(guest.locator(".field-error")).to_contain_text("don't match")
     shoot(guest, "login-error")
     open_page(guest_axe, f"{base_url}/signup")
     guest_axe.get_by_label("Email").fill("someone@example.com")

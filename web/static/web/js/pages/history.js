@@ -66,7 +66,8 @@ function average(checkins, key) {
 
 function chart(checkins, start, end) {
   const scale = scales(start, end);
-  const summary = `${checkins.length} check-ins since ${formatShortDate(start)}. `
+  const counted = checkins.length === 1 ? "1 check-in" : `${checkins.length} check-ins`;
+  const summary = `${counted} since ${formatShortDate(start)}. `
     + `Average pleasantness ${average(checkins, "pleasantness")}, `
     + `average energy ${average(checkins, "energy")}, on a scale from −2 to +2.`;
   const svg = h("svg", {
