@@ -20,45 +20,28 @@ class TriggersConfig(AppConfig):
             TriggerSerializer,
         )
 
-        kinds.register(
-            kinds.Kind(
-                model=Trigger,
-                sync_type="trigger",
-                partner_sync_type="partner_trigger",
-                owner_serializer=TriggerSerializer,
-                partner_serializer=PartnerTriggerSerializer,
-                shared_fields=Trigger.SHARED_FIELDS,
-                export=("triggers", exports.export_triggers),
-                cleared_when_unshared=("acknowledged_at",),
-                threads=selectors.threads_on,
+        # The three kinds differ only in these; the rest is what they share.
+        for model, sync_type, owner, partner, export in (
+            (Trigger, "trigger", TriggerSerializer, PartnerTriggerSerializer,
+             ("triggers", exports.export_triggers)),
+            (Boundary, "boundary", BoundarySerializer, PartnerBoundarySerializer,
+             ("boundaries", exports.export_boundaries)),
+            (SelfCareNote, "self_care", SelfCareNoteSerializer, PartnerSelfCareNoteSerializer,
+             ("self_care", exports.export_self_care)),
+        ):  # fmt: skip
+            kinds.register(
+                kinds.Kind(
+                    model=model,
+                    sync_type=sync_type,
+                    partner_sync_type=f"partner_{sync_type}",
+                    owner_serializer=owner,
+                    partner_serializer=partner,
+                    shared_fields=model.SHARED_FIELDS,
+                    export=export,
+                    cleared_when_unshared=("acknowledged_at",),
+                    threads=selectors.threads_on,
+                )
             )
-        )
-        kinds.register(
-            kinds.Kind(
-                model=Boundary,
-                sync_type="boundary",
-                partner_sync_type="partner_boundary",
-                owner_serializer=BoundarySerializer,
-                partner_serializer=PartnerBoundarySerializer,
-                shared_fields=Boundary.SHARED_FIELDS,
-                export=("boundaries", exports.export_boundaries),
-                cleared_when_unshared=("acknowledged_at",),
-                threads=selectors.threads_on,
-            )
-        )
-        kinds.register(
-            kinds.Kind(
-                model=SelfCareNote,
-                sync_type="self_care",
-                partner_sync_type="partner_self_care",
-                owner_serializer=SelfCareNoteSerializer,
-                partner_serializer=PartnerSelfCareNoteSerializer,
-                shared_fields=SelfCareNote.SHARED_FIELDS,
-                export=("self_care", exports.export_self_care),
-                cleared_when_unshared=("acknowledged_at",),
-                threads=selectors.threads_on,
-            )
-        )
         kinds.register_related(
             kinds.Related(
                 sync_type="question",

@@ -48,6 +48,16 @@ class OwnItemSerializer(RejectUnknownFields, serializers.ModelSerializer):
     shared = serializers.SerializerMethodField()
     changed_since_acknowledged = serializers.BooleanField(read_only=True)
 
+    # What every kind's owner view ends with, after the kind's own fields.
+    OWN_FIELDS = (
+        "notes",
+        "shared",
+        "shared_at",
+        "acknowledged_at",
+        "changed_since_acknowledged",
+        "created_at",
+        "updated_at",
+    )
     READ_ONLY = (
         "id",
         "shared",
@@ -79,13 +89,7 @@ class TriggerSerializer(OwnItemSerializer):
             "helps",
             "avoid",
             "needs",
-            "notes",
-            "shared",
-            "shared_at",
-            "acknowledged_at",
-            "changed_since_acknowledged",
-            "created_at",
-            "updated_at",
+            *OwnItemSerializer.OWN_FIELDS,
         ]
         read_only_fields = OwnItemSerializer.READ_ONLY
         extra_kwargs = {
@@ -107,13 +111,7 @@ class BoundarySerializer(OwnItemSerializer):
             "firmness",
             "why",
             "how_to_honor",
-            "notes",
-            "shared",
-            "shared_at",
-            "acknowledged_at",
-            "changed_since_acknowledged",
-            "created_at",
-            "updated_at",
+            *OwnItemSerializer.OWN_FIELDS,
         ]
         read_only_fields = OwnItemSerializer.READ_ONLY
         extra_kwargs = {
@@ -132,13 +130,7 @@ class SelfCareNoteSerializer(OwnItemSerializer):
             "title",
             "effect",
             "how_you_can_help",
-            "notes",
-            "shared",
-            "shared_at",
-            "acknowledged_at",
-            "changed_since_acknowledged",
-            "created_at",
-            "updated_at",
+            *OwnItemSerializer.OWN_FIELDS,
         ]
         read_only_fields = OwnItemSerializer.READ_ONLY
         extra_kwargs = {
