@@ -109,20 +109,20 @@ startPage(async () => {
   }
   $("#invite-title").textContent = `${preview.inviter.display_name} invited you to attune`;
   $("#invite-expiry").textContent = `This link expires on ${expiryFormat.format(new Date(preview.expires_at))}.`;
-  $("#invite-pending").hidden = false;
+  // The button shows only once it is wired (or replaced by why not), so an
+  // early click never submits the bare form.
+  const pair = signedIn && !preview.yours ? await partnership() : null;
   if (preview.yours) {
     cannotAccept("This is your own invitation link",
       "Pass it on to the person you'd like to invite; it works once, for them.",
       h("a", { href: "/invite" }, "See your invitation links"));
-    return;
-  }
-  const pair = signedIn ? await partnership() : null;
-  if (pair) {
+  } else if (pair) {
     cannotAccept(`${preview.inviter.display_name} invited you to attune`,
       `You and ${pair.partner.display_name} are partners on attune, and it's one partner at a time. `
       + "To accept this invitation you would first end that partnership in Settings.",
       h("a", { href: "/settings" }, "Go to Settings"));
-    return;
+  } else {
+    wireAccept(token);
   }
-  wireAccept(token);
+  $("#invite-pending").hidden = false;
 }, { member: signedIn });
