@@ -104,6 +104,10 @@ checkin = _page(
     needs=_as_json(CheckIn.Need.values),
 )
 history = _page("web/history.html", nav="history")
+# Everything I share now, each with a one-tap stop (linked from Mine).
+shared = _page("web/shared.html", nav="mine")
+# Both partners' shared check-ins over the weeks, with both partners' consent.
+over_time = _page("web/over_time.html", nav="history")
 settings_page = _page("web/settings.html", nav="settings")
 
 
