@@ -87,7 +87,8 @@ class Partnership(models.Model):
 
 
 class Membership(models.Model):
-    """One person's side of a partnership: their own pause switch lives here.
+    """One person's side of a partnership: their own pause switch and their
+    agreement to look back together live here.
 
     `ended_at` repeats the partnership's so that the database itself can refuse a
     second active partnership for the same person (a partial unique index).
@@ -97,6 +98,10 @@ class Membership(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     sharing_paused = models.BooleanField(default=False)
+    # Since when this person agrees to look back together ("Us over time"): the
+    # weekly view of both people's shared check-ins shows only while both agree.
+    # Null: not agreed. It belongs to this membership, so it ends with it.
+    over_time_since = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=dj_timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
 
@@ -118,7 +123,8 @@ class Membership(models.Model):
 
 
 class ConsentEvent(models.Model):
-    """The append-only consent log: who granted, revoked, paused, paired or unpaired.
+    """The append-only consent log: who granted, revoked, paused, paired or unpaired,
+    and who agreed to look back together or stopped agreeing.
 
     It names items by type and id only, never by their text.
     """
@@ -130,6 +136,8 @@ class ConsentEvent(models.Model):
         SHARING_RESUMED = "sharing_resumed"
         SHARE_GRANTED = "share_granted"
         SHARE_REVOKED = "share_revoked"
+        OVER_TIME_AGREED = "over_time_agreed"
+        OVER_TIME_WITHDRAWN = "over_time_withdrawn"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consent_events")
