@@ -92,3 +92,13 @@ export function announce(message) {
   // A fresh text node on the next frame is announced even if it repeats.
   requestAnimationFrame(() => { region.textContent = message; });
 }
+
+/**
+ * Move focus to `el`, making it focusable from script if it is not already
+ * (tabindex -1: it does not join the tab order).
+ */
+export function focusOn(el) {
+  if (!el) return;
+  if (!el.matches("a[href], button, input, select, textarea, summary, [tabindex]")) el.setAttribute("tabindex", "-1");
+  el.focus();
+}

@@ -2,32 +2,57 @@
 // (`param`) and any others at the top of the form.
 
 import { ApiError } from "./api.js";
-import { h } from "./dom.js";
+import { focusOn, h } from "./dom.js";
 
 /**
- * Handle `form`'s submit with `handler(form)`. While it runs the submit button
- * is disabled; an ApiError it throws is shown on the form.
+ * Handle `form`'s submit with `handler(form, submitter)`. While it runs the form
+ * is busy and a second submit does nothing; an ApiError it throws is shown on the
+ * form. Focus never falls back to the page's body: a handler may return the
+ * element to focus (the saved item, say); otherwise, when the handler replaced
+ * what had focus, it goes to the nearest part of the page still there (which
+ * holds what took the form's place).
  */
 export function onSubmit(form, handler) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (form.getAttribute("aria-busy") === "true") return;
+    const places = ancestors(form);
     clearErrors(form);
     setBusy(form, true);
+    let target = null;
     try {
-      await handler(form, event.submitter);
+      target = await handler(form, event.submitter);
     } catch (error) {
       showErrors(form, error);
     } finally {
       setBusy(form, false);
     }
+    if (target instanceof Element) focusOn(target);
+    else if (focusLost()) focusOn(places.find((place) => place.isConnected) || document.getElementById("main"));
   });
 }
 
+function ancestors(el) {
+  const found = [];
+  for (let place = el.parentElement; place && place !== document.body; place = place.parentElement) found.push(place);
+  return found;
+}
+
+function focusLost() {
+  const active = document.activeElement;
+  return !active || active === document.body || !active.isConnected;
+}
+
+/**
+ * While busy the submit buttons say so (aria-disabled) but stay enabled: a
+ * disabled button loses focus, and focus would fall back to the page's body.
+ * The aria-busy check in onSubmit is what stops a second submit.
+ */
 function setBusy(form, busy) {
   form.setAttribute("aria-busy", String(busy));
   for (const button of form.querySelectorAll("button[type=submit], button:not([type])")) {
-    button.disabled = busy;
+    if (busy) button.setAttribute("aria-disabled", "true");
+    else button.removeAttribute("aria-disabled");
   }
 }
 

@@ -3,7 +3,7 @@
 // reminders, which emails come, the partnership (pause sharing, end it), the
 // consent log, export and account deletion.
 
-import { api } from "../lib/api.js";
+import { ApiError, api } from "../lib/api.js";
 import { setupDevices } from "../lib/devices.js";
 import { $, announce, fill, formatDate, formatDateTimeIn, h, time } from "../lib/dom.js";
 import { setupEmailAndPassword } from "../lib/emails.js";
@@ -122,23 +122,47 @@ function setupSchedule(schedule) {
     syncAdd();
   });
   syncAdd();
-  const showNext = (s) => {
-    $("#schedule-next").textContent = s.active && s.next_due_at
-      ? `Times are in ${s.timezone}. The next reminder comes on ${formatDateTimeIn(s.next_due_at, s.timezone)}.`
-      : "No reminders for now. You can check in whenever you like.";
-  };
-  showNext(schedule);
+  let current = schedule;
+  const active = form.elements.active;
+  const showNext = () => { $("#schedule-next").textContent = scheduleHint(current, active.checked); };
+  active.addEventListener("change", showNext);
+  showNext();
   onSubmit(form, async () => {
     const chosen = [...times.querySelectorAll("input")].map((input) => input.value).filter(Boolean);
-    const updated = await api.put("checkins/schedule", {
-      active: form.elements.active.checked,
-      weekdays: checkedValues(form, "weekdays").map(Number),
+    const weekdays = checkedValues(form, "weekdays").map(Number);
+    if (active.checked) missingForReminders(weekdays, chosen);
+    current = await api.put("checkins/schedule", {
+      active: active.checked,
+      weekdays,
       times: [...new Set(chosen)],
       timezone: $("#profile-timezone").value,
     });
-    showNext(updated);
+    showNext();
     saved("#schedule-saved");
   });
+}
+
+/** What the reminders do now, and what saving would change. */
+function scheduleHint(schedule, wanted) {
+  if (wanted && !schedule.active) return "Reminders start once you save.";
+  if (!wanted && schedule.active) return "Reminders stop once you save.";
+  if (schedule.active && schedule.next_due_at) {
+    return `Times are in ${schedule.timezone}. The next reminder comes on ${formatDateTimeIn(schedule.next_due_at, schedule.timezone)}.`;
+  }
+  if (schedule.active) return "Reminders are on.";
+  return "No reminders for now. You can check in whenever you like.";
+}
+
+/** Reminders need a day and a time: each missing one is told on its own group. */
+function missingForReminders(weekdays, chosenTimes) {
+  const missing = [];
+  if (!weekdays.length) {
+    missing.push({ code: "required", param: "weekdays", message: "Choose at least one day for your reminders." });
+  }
+  if (!chosenTimes.length) {
+    missing.push({ code: "required", param: "times", message: "Choose at least one time for your reminders." });
+  }
+  if (missing.length) throw new ApiError(400, missing);
 }
 
 function renderPartnership(pair) {
