@@ -91,6 +91,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # a database default too, so rows written by older code (or migrations) get one.
     email_reminders = models.BooleanField(default=True, db_default=True)
     email_partner_activity = models.BooleanField(default=True, db_default=True)
+    # The same kinds by Web Push, to the devices that subscribed (push.preferences).
+    push_reminders = models.BooleanField(default=True, db_default=True)
+    push_partner_activity = models.BooleanField(default=True, db_default=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=dj_timezone.now)

@@ -10,6 +10,8 @@ from rest_framework import serializers
 from accounts import email_preferences
 from accounts.models import User, validate_display_name
 from attune.api.fields import InputSerializer, StrictBooleanField, StrictCharField
+from push import preferences as push_preferences
+from push.serializers import PushPreferencesSerializer
 
 
 @cache
@@ -46,6 +48,7 @@ class EmailPreferencesSerializer(InputSerializer):
 class MeSerializer(serializers.ModelSerializer):
     quiet_hours = serializers.SerializerMethodField()
     email_preferences = serializers.SerializerMethodField()
+    push_preferences = serializers.SerializerMethodField()
     # What waits unread in my inbox; the view counts it (`partners.stream.unread_count`).
     unread_count = serializers.SerializerMethodField()
 
@@ -58,6 +61,7 @@ class MeSerializer(serializers.ModelSerializer):
             "timezone",
             "quiet_hours",
             "email_preferences",
+            "push_preferences",
             "created_at",
             "unread_count",
         ]
@@ -68,6 +72,10 @@ class MeSerializer(serializers.ModelSerializer):
     @extend_schema_field(EmailPreferencesSerializer)
     def get_email_preferences(self, user: User) -> dict[str, bool]:
         return email_preferences.of(user)
+
+    @extend_schema_field(PushPreferencesSerializer)
+    def get_push_preferences(self, user: User) -> dict[str, bool]:
+        return push_preferences.of(user)
 
     def get_quiet_hours(self, user: User) -> dict[str, str] | None:
         if user.quiet_hours_start is None or user.quiet_hours_end is None:

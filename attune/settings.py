@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "triggers",
     "checkins",
     "sync",
+    "push",
     "web",
 ]
 
@@ -281,6 +282,36 @@ if not DEBUG and not FIELD_ENCRYPTION_KEYS:
         "Set FIELD_ENCRYPTION_KEYS: production refuses the key derived from SECRET_KEY."
     )
 
+# --- Web Push (push/) ----------------------------------------------------------
+# VAPID keys as base64url (push/vapid.py); the public key is what browsers are given.
+# Required when DEBUG is off; a local run makes a pair once, kept in ATTUNE_VAR_DIR.
+from push import vapid as _vapid  # noqa: E402  (plain key helpers, no Django import)
+
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY", "")
+VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY", "")
+VAPID_SUBJECT = env_str("VAPID_SUBJECT", "" if not DEBUG else "mailto:noreply@localhost")
+if not DEBUG and not (VAPID_PRIVATE_KEY and VAPID_PUBLIC_KEY and VAPID_SUBJECT):
+    raise ImproperlyConfigured(
+        "Set VAPID_PRIVATE_KEY, VAPID_PUBLIC_KEY and VAPID_SUBJECT: push needs keys of "
+        "its own in production (python -m push.vapid makes a pair)."
+    )
+if not VAPID_PRIVATE_KEY:
+    VAPID_PRIVATE_KEY = _vapid.local_private_key(VAR_DIR / "vapid-private-key")
+try:
+    _vapid_public = _vapid.public_key_of(VAPID_PRIVATE_KEY)
+except ValueError:
+    raise ImproperlyConfigured(
+        "VAPID_PRIVATE_KEY must be a P-256 private key: 32 bytes in base64url."
+    ) from None
+if VAPID_PUBLIC_KEY and VAPID_PUBLIC_KEY.rstrip("=") != _vapid_public:
+    raise ImproperlyConfigured("VAPID_PUBLIC_KEY is not the public half of VAPID_PRIVATE_KEY.")
+VAPID_PUBLIC_KEY = _vapid_public
+if not VAPID_SUBJECT.startswith(("mailto:", "https://")):
+    raise ImproperlyConfigured("VAPID_SUBJECT must be a mailto: (or https:) address.")
+# Tests and local runs point subscriptions at a push service on this machine;
+# production refuses any endpoint that is not public https (push/endpoints.py).
+PUSH_ALLOW_LOCAL_ENDPOINTS = env_bool("PUSH_ALLOW_LOCAL_ENDPOINTS", False)
+
 # --- REST API -----------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -303,6 +334,7 @@ REST_FRAMEWORK = {
         "invitation_preview": env_str("RATE_LIMIT_INVITATION_PREVIEW", "60/hour"),
         "questions": env_str("RATE_LIMIT_QUESTIONS", "60/hour"),
         "responses": env_str("RATE_LIMIT_RESPONSES", "60/hour"),
+        "push_subscriptions": env_str("RATE_LIMIT_PUSH_SUBSCRIPTIONS", "60/hour"),
         "password_check": "5/min",  # as allauth's change_password: 5/m/user
     },
 }

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("triggers.urls")),
     path("", include("checkins.urls")),
     path("", include("sync.urls")),
+    path("", include("push.urls")),
 ]
 
 urlpatterns = [

@@ -20,20 +20,30 @@ RETRY_ON = (SMTPException, OSError)
 @shared_task(autoretry_for=RETRY_ON, retry_backoff=10, retry_backoff_max=600, max_retries=8)
 def send_prompts(prompt_ids: list[str]) -> None:
     """Safe to run twice, and to retry whole: the service claims each prompt
-    before it sends, so the ones already sent are not sent again."""
+    before it sends, so the ones already sent are not sent again.
+
+    Push goes first, with claims of its own (push.services): while the emails are
+    unsent the sweep hands the prompts on again, so a worker killed before or
+    during the push repeats it at most once per device, like the email."""
+    from push import tasks as push_tasks
+
+    push_tasks.prompts_push_now(prompt_ids)
     services.prompts_send(prompt_ids=prompt_ids)
 
 
 @shared_task(autoretry_for=RETRY_ON, retry_backoff=10, retry_backoff_max=600, max_retries=8)
 def send_prompt(prompt_id: str) -> None:
     """One reminder: the message earlier versions queued, still understood."""
-    services.prompts_send(prompt_ids=[prompt_id])
+    send_prompts(prompt_ids=[prompt_id])
 
 
 @shared_task
 def dispatch_checkins() -> None:
     """Beat runs this every minute (see CELERY_BEAT_SCHEDULE)."""
+    from push import services as push_services
+
     services.dispatch()
+    push_services.deliveries_compact()
 
 
 def enqueue_prompt_sends(prompt_ids: Sequence[str]) -> None:

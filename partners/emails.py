@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from accounts import email_preferences
 from accounts.models import User
 from partners.models import Invitation
+from push import tasks as push_tasks
 
 
 def send_invitation(*, invitation: Invitation, url: str) -> None:
@@ -58,6 +59,9 @@ def send_notification_digest(*, recipient: User, partner_name: str, news: list[N
             for item in news
         ],
     }
+    # Push beside the email, claimed apart (push.services): the same news, never
+    # what it says, and a link to the newest.
+    push_tasks.news_push_now(recipient=recipient, urls=[item.url for item in news])
     if not email_preferences.wants(recipient, "partner_activity"):
         # Turned off after this news was queued: it waits in the inbox alone.
         return
