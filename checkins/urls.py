@@ -1,6 +1,6 @@
 from django.urls import path
 
-from checkins import views
+from checkins import over_time, views
 
 urlpatterns = [
     path("checkins/schedule", views.ScheduleView.as_view(), name="checkin-schedule"),
@@ -28,4 +28,5 @@ urlpatterns = [
         views.PartnerCheckInResponses.as_view(),
         name="partner-checkin-responses",
     ),
+    path("checkins/over-time", over_time.OverTimeView.as_view(), name="checkins-over-time"),
 ]

@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from attune.api.fields import InputSerializer, StrictBooleanField, StrictCharField
 from partners import stream
+from partners.agreement import OverTimeAgreement
 from partners.models import ConsentEvent, Invitation, Membership, Notification
 
 
@@ -75,13 +76,23 @@ class PartnerSerializer(serializers.Serializer):
     display_name = serializers.CharField()
 
 
+class OverTimeAgreementSerializer(serializers.Serializer):
+    mine = serializers.BooleanField(help_text="I agree to look back together.")
+    partner = serializers.BooleanField(help_text="My partner agrees to look back together.")
+
+
 class PartnershipSerializer(serializers.Serializer):
-    """My side of the partnership: the partner is named, and nothing else of them."""
+    """My side of the partnership: the partner is named, and nothing else of them
+    but whether they agree to look back together."""
 
     id = serializers.UUIDField(source="partnership_id")
     partner = serializers.SerializerMethodField()
     since = serializers.DateTimeField(source="partnership.created_at")
     sharing_paused = serializers.BooleanField()
+    over_time = serializers.SerializerMethodField(
+        help_text="Who agrees to the weekly view of both people's shared check-ins "
+        "(`GET /checkins/over-time`); it opens only while both do."
+    )
 
     @extend_schema_field(PartnerSerializer(allow_null=True))
     def get_partner(self, membership: Membership) -> dict[str, Any] | None:
@@ -90,9 +101,28 @@ class PartnershipSerializer(serializers.Serializer):
             return None
         return {"id": partner.pk, "display_name": partner.public_name}
 
+    @extend_schema_field(OverTimeAgreementSerializer)
+    def get_over_time(self, membership: Membership) -> dict[str, bool]:
+        agreement = OverTimeAgreement.of(
+            mine=membership, partner=self.context.get("partner_membership")
+        )
+        return {"mine": agreement.mine, "partner": agreement.partner}
+
 
 class PartnershipUpdateSerializer(InputSerializer):
-    sharing_paused = StrictBooleanField()
+    """Either switch, or both: my pause, and my agreement to look back together."""
+
+    sharing_paused = StrictBooleanField(required=False)
+    over_time = StrictBooleanField(
+        required=False, help_text="Agree (true) or stop agreeing (false) to look back together."
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            raise serializers.ValidationError(
+                "Say what to change: sharing_paused, over_time, or both.", code="required"
+            )
+        return attrs
 
 
 ENDING_MESSAGE_MAX_LENGTH = 500

@@ -295,6 +295,31 @@ def partnership_set_paused(*, user: User, paused: bool) -> Membership:
         return membership
 
 
+def partnership_set_over_time(*, user: User, agreed: bool) -> Membership:
+    """Agree, or stop agreeing, to look back together (see `partners.agreement`).
+
+    Only this person's side changes, and only in their current partnership: a
+    next partnership starts with nobody agreeing. The partner learns it from the
+    partnership itself (`over_time.partner`), not from any message.
+    """
+    with transaction.atomic():
+        membership = (
+            Membership.objects.select_for_update().filter(user=user, ended_at__isnull=True).first()
+        )
+        if membership is None:
+            raise NotFound("You have no partner right now.")
+        if (membership.over_time_since is not None) != agreed:
+            membership.over_time_since = timezone.now() if agreed else None
+            membership.save(update_fields=["over_time_since"])
+            kind = (
+                ConsentEvent.Kind.OVER_TIME_AGREED
+                if agreed
+                else ConsentEvent.Kind.OVER_TIME_WITHDRAWN
+            )
+            consent_record(user=user, kind=kind, partnership_id=membership.partnership_id)
+        return membership
+
+
 def partnership_end(*, user: User, message: str = "") -> None:
     """Either partner ends it, alone and at once. The other sees only that it ended,
     in their app; an email goes only when `user` chose to send a message with it.

@@ -72,7 +72,7 @@ def _partnership_response(user, status_code: int = 200) -> Response:  # type: ig
     if membership is None:
         raise NotFound("You have no partner right now.")
     other = selectors.partner_membership(membership=membership)
-    context = {"partner": other.user if other else None}
+    context = {"partner": other.user if other else None, "partner_membership": other}
     return Response(PartnershipSerializer(membership, context=context).data, status=status_code)
 
 
@@ -112,10 +112,20 @@ class PartnershipView(APIView):
     def get(self, request: Request) -> Response:
         return _partnership_response(caller(request))
 
-    @extend_schema(request=PartnershipUpdateSerializer, responses=PartnershipSerializer)
+    @extend_schema(
+        request=PartnershipUpdateSerializer,
+        responses=PartnershipSerializer,
+        description="Changes my side only: `sharing_paused` pauses or resumes my sharing; "
+        "`over_time` agrees, or stops agreeing, to look back together (`GET "
+        "/checkins/over-time` opens while both partners agree). Each change is written "
+        "to my consent log.",
+    )
     def patch(self, request: Request) -> Response:
         data = _validated(PartnershipUpdateSerializer, request)
-        services.partnership_set_paused(user=caller(request), paused=data["sharing_paused"])
+        if "sharing_paused" in data:
+            services.partnership_set_paused(user=caller(request), paused=data["sharing_paused"])
+        if "over_time" in data:
+            services.partnership_set_over_time(user=caller(request), agreed=data["over_time"])
         return _partnership_response(caller(request))
 
     @extend_schema(

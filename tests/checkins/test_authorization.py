@@ -85,6 +85,8 @@ _TABLE: list[tuple[str, str, dict[str, Any] | None, str]] = [
     ("GET", "partner/checkins", None,                    "200 200 200 200 200 200 200 200 401"),
     ("GET", "partner/checkins/{id}", None,               "404 200 404 404 404 404 404 404 401"),
     ("POST", "partner/checkins/{id}/responses", RESPOND, "404 201 404 404 404 404 404 404 401"),
+    # Us over time, before anyone agreed (once both agree: tests/checkins/test_over_time.py).
+    ("GET", "checkins/over-time", None,                  "409 409 409 409 409 404 409 404 401"),
 ]
 # fmt: on
 
