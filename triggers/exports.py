@@ -7,7 +7,15 @@ from typing import Any
 from accounts.models import User
 from partners.viewer import viewer_of
 from triggers import selectors
-from triggers.models import Boundary, Question, SelfCareNote, SharedItem, Trigger, asked_models
+from triggers.models import (
+    Boundary,
+    Question,
+    Reply,
+    SelfCareNote,
+    SharedItem,
+    Trigger,
+    asked_models,
+)
 from triggers.serializers import (
     BoundarySerializer,
     QuestionSerializer,
@@ -32,7 +40,8 @@ def export_self_care(*, user: User) -> Any:
 
 
 def export_questions(*, user: User) -> dict[str, Any]:
-    """Questions I asked, and questions asked about my items (with my answers).
+    """Questions I asked, questions asked about my items (with my answers), and
+    the replies I wrote in any thread (mine only: the other side's are theirs).
 
     Of my own questions, the item and its answer show only while that item is
     shared with me now: my export must not tell whether an item I can no longer
@@ -50,6 +59,14 @@ def export_questions(*, user: User) -> dict[str, Any]:
         "received": QuestionSerializer(
             ordered.about_any({model: _owned(model, user) for model in asked_models()}), many=True
         ).data,
+        "my_replies": [
+            {
+                "question": str(reply.question_id),
+                "text": reply.text,
+                "created_at": reply.created_at.isoformat(),
+            }
+            for reply in Reply.objects.filter(author=user).order_by("created_at", "id")
+        ],
     }
 
 

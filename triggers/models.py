@@ -226,6 +226,28 @@ class Question(models.Model):
         return model._default_manager.filter(pk=self.item_id).first()
 
 
+class Reply(models.Model):
+    """A follow-up in a question's thread, by its asker or by the item's owner.
+
+    Each reply is its author's words. When the item is deleted the owner's replies
+    go with it (as the answer does) and the asker keeps theirs, with the question,
+    detached: nothing the asker keeps tells whether the item still exists.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    text = EncryptedTextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "replies"
+        indexes = [models.Index(fields=["question", "created_at", "id"])]
+
+    def __str__(self) -> str:
+        return f"Reply {self.pk}"
+
+
 def question_item_owner() -> Case:
     """An annotation: the id of the owner of a question's item (null when detached)."""
     return Case(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import Any, Literal
 
 from django.utils import timezone
 from rest_framework import serializers
@@ -13,6 +13,7 @@ from triggers.models import (
     NEEDS,
     Boundary,
     Question,
+    Reply,
     SelfCareNote,
     SharedItem,
     Trigger,
@@ -224,14 +225,53 @@ class QuestionSerializer(RejectUnknownFields, serializers.ModelSerializer):
         read_only_fields = ["id", "answer", "answered_at", "created_at"]
 
 
-class ListedQuestionSerializer(QuestionSerializer):
+class ThreadQuestionSerializer(QuestionSerializer):
+    """A question as the API shows it: with how many replies its thread has
+    (read them at `questions/{id}/replies`). Lists annotate the count
+    (`with_reply_count`); a single question counts them."""
+
+    reply_count = serializers.SerializerMethodField(
+        help_text="How many follow-up replies the thread has, from either side."
+    )
+
+    class Meta(QuestionSerializer.Meta):
+        fields = [*QuestionSerializer.Meta.fields, "reply_count"]
+        read_only_fields = [*QuestionSerializer.Meta.read_only_fields, "reply_count"]
+
+    def get_reply_count(self, question: Question) -> int:
+        counted = getattr(question, "reply_count", None)
+        return int(counted) if counted is not None else question.replies.count()
+
+
+class ListedQuestionSerializer(ThreadQuestionSerializer):
     """A question in the list of every thread I can read: whose item it is on."""
 
     about = serializers.ChoiceField(choices=["mine", "partner"], read_only=True)
 
-    class Meta(QuestionSerializer.Meta):
-        fields = [*QuestionSerializer.Meta.fields, "about"]
-        read_only_fields = [*QuestionSerializer.Meta.read_only_fields, "about"]
+    class Meta(ThreadQuestionSerializer.Meta):
+        fields = [*ThreadQuestionSerializer.Meta.fields, "about"]
+        read_only_fields = [*ThreadQuestionSerializer.Meta.read_only_fields, "about"]
+
+
+class ReplySerializer(RejectUnknownFields, serializers.ModelSerializer):
+    """A follow-up in a question's thread. `by` says whose side wrote it: the
+    question's asker or the item's owner; `mine` whether it is the reader's."""
+
+    text = StrictCharField(max_length=LONG_TEXT)
+    by = serializers.SerializerMethodField()
+    mine = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Reply
+        fields = ["id", "text", "by", "mine", "created_at"]
+        read_only_fields = ["id", "by", "mine", "created_at"]
+
+    def get_by(self, reply: Reply) -> Literal["asker", "owner"]:
+        asker_id = self.context.get("asker_id") or reply.question.asker_id
+        return "asker" if reply.author_id == asker_id else "owner"
+
+    def get_mine(self, reply: Reply) -> bool:
+        return bool(reply.author_id == self.context.get("reader_id"))
 
 
 class AnswerSerializer(RejectUnknownFields, serializers.Serializer):

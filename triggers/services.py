@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
@@ -18,7 +19,7 @@ from partners import feed, sharing, stream
 from partners import selectors as partner_selectors
 from partners.consent import shareable
 from partners.models import Notification
-from triggers.models import Question, SharedItem, asked_models, question_item_owner
+from triggers.models import Question, Reply, SharedItem, asked_models, question_item_owner
 
 Item = TypeVar("Item", bound=SharedItem)
 
@@ -63,7 +64,8 @@ def item_update(*, item: Item, fields: dict[str, Any]) -> Item:
 
 
 def item_delete(*, item: SharedItem) -> None:
-    """The owner's answers go with the item; the askers keep their questions, detached."""
+    """The owner's answers and replies go with the item; the askers keep their
+    questions and their own replies, detached."""
     with transaction.atomic():
         before = sharing.seen_by(item)
         threads = thread_touches(
@@ -76,9 +78,7 @@ def item_delete(*, item: SharedItem) -> None:
                 ),
             ],
         )
-        Question.objects.about(item).update(
-            item_type=None, item_id=None, answer=None, answered_at=None
-        )
+        _owner_words_erase(Question.objects.about(item))
         deleted_pk = item.pk
         item.delete()
         item.pk = deleted_pk
@@ -195,6 +195,37 @@ def answers_erase(user: User) -> None:
     """An account is going (the kernel calls this): answers are the owner's words
     and go with it. The partner's questions stay theirs, detached from the items."""
     on_mine = {model: model._default_manager.filter(owner=user) for model in asked_models()}
-    Question.objects.about_any(on_mine).update(
-        item_type=None, item_id=None, answer=None, answered_at=None
-    )
+    _owner_words_erase(Question.objects.about_any(on_mine))
+
+
+def _owner_words_erase(questions: Any) -> None:
+    """The item is going: its owner's answer and replies go; each question, and its
+    asker's own replies, stay with the asker, detached from the item."""
+    Reply.objects.filter(question__in=questions).exclude(author_id=F("question__asker_id")).delete()
+    questions.update(item_type=None, item_id=None, answer=None, answered_at=None)
+
+
+def reply_add(*, question: Question, by: User, text: str) -> Reply:
+    """A follow-up in the thread, from its asker or from the item's owner (the
+    caller found the question among those `by` can read now).
+
+    The other side hears of it as they hear of a question or an answer: a reply
+    by the owner is an `answer` for the asker, a reply by the asker a `question`
+    for the owner."""
+    item = question.item
+    if item is None:
+        raise NotFound()
+    by_asker = by.pk == question.asker_id
+    with transaction.atomic():
+        reply = Reply.objects.create(question=question, author=by, text=text)
+        stream.record(
+            recipient_id=item.owner_id if by_asker else question.asker_id,
+            kind=Notification.Kind.QUESTION if by_asker else Notification.Kind.ANSWER,
+            partnership_id=question.partnership_id,
+            target_type="question",
+            target_id=question.pk,
+        )
+        feed.touch(
+            [(item.owner_id, "question", question.pk), (question.asker_id, "question", question.pk)]
+        )
+    return reply

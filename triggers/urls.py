@@ -63,3 +63,10 @@ urlpatterns.append(
         name="question-answer",
     )
 )
+urlpatterns.append(
+    path(
+        "questions/<uuid:question_id>/replies",
+        views.QuestionReplies.as_view(),
+        name="question-replies",
+    )
+)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView, ListAPIView, ListCreateAPIView
@@ -17,14 +18,16 @@ from rest_framework.response import Response
 from attune.api.schema import ItemAutoSchema
 from attune.api.throttling import WriteRateThrottle
 from attune.api.views import caller, choice_param
+from attune.errors import NotFound
 from partners.viewer import request_viewer
 from triggers import selectors, services
-from triggers.models import SharedItem
+from triggers.models import Question, Reply, SharedItem
 from triggers.serializers import (
     AnswerSerializer,
     ListedQuestionSerializer,
     PartnerItemSerializer,
-    QuestionSerializer,
+    ReplySerializer,
+    ThreadQuestionSerializer,
 )
 
 
@@ -89,11 +92,18 @@ class OwnItemShare(ItemView):
         return self.render(services.item_unshare(item=self.own_item(), by=caller(request)))
 
 
+def with_reply_count(questions: QuerySet[Question]) -> QuerySet[Question]:
+    """Each question with its thread's reply count, in the same query."""
+    return questions.annotate(reply_count=Count("replies"))
+
+
 class OwnItemQuestions(ItemView, ListAPIView):
-    serializer_class = QuestionSerializer
+    serializer_class = ThreadQuestionSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.questions_for_owner(self.own_item(), viewer=request_viewer(self.request))
+        return with_reply_count(
+            selectors.questions_for_owner(self.own_item(), viewer=request_viewer(self.request))
+        )
 
 
 class PartnerItemView(ItemView):
@@ -122,18 +132,19 @@ class PartnerItemAcknowledge(PartnerItemView):
 
 
 class PartnerItemQuestions(ItemView, ListCreateAPIView):
-    serializer_class = QuestionSerializer
+    serializer_class = ThreadQuestionSerializer
     throttle_classes = [WriteRateThrottle]
     throttle_scope = "questions"
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.questions_for_partner(self.partner_item())
+        return with_reply_count(selectors.questions_for_partner(self.partner_item()))
 
     def post(self, request: Request, item_id: str) -> Response:
         item = self.partner_item()
         data = self.validated()
         question = services.question_ask(item=item, by=caller(request), text=data["text"])
-        return Response(QuestionSerializer(question).data, status=status.HTTP_201_CREATED)
+        question.reply_count = 0  # type: ignore[attr-defined]
+        return Response(ThreadQuestionSerializer(question).data, status=status.HTTP_201_CREATED)
 
 
 class QuestionAnswer(GenericAPIView):
@@ -141,7 +152,7 @@ class QuestionAnswer(GenericAPIView):
     throttle_classes = [WriteRateThrottle]
     throttle_scope = "questions"
 
-    @extend_schema(request=AnswerSerializer, responses=QuestionSerializer)
+    @extend_schema(request=AnswerSerializer, responses=ThreadQuestionSerializer)
     def post(self, request: Request, question_id: str) -> Response:
         question = selectors.question_for_owner(
             viewer=request_viewer(request), question_id=question_id
@@ -151,7 +162,49 @@ class QuestionAnswer(GenericAPIView):
         question = services.question_answer(
             question=question, text=serializer.validated_data["text"]
         )
-        return Response(QuestionSerializer(question).data)
+        return Response(ThreadQuestionSerializer(question).data)
+
+
+class QuestionReplies(ListCreateAPIView):
+    """A question's thread after its first turn: replies from its asker and from
+    the item's owner, oldest first. Only those two, and only while each may read
+    the question (the asker while the item is shared with them and not paused;
+    the owner within their current partnership): `selectors.questions_visible`,
+    the kernel's rule. POST adds a reply; the other side hears of it in their
+    activity stream (an `answer` for the asker, a `question` for the owner)."""
+
+    serializer_class = ReplySerializer
+    throttle_classes = [WriteRateThrottle]
+    throttle_scope = "questions"
+
+    def question(self) -> Question:
+        if not hasattr(self, "_question"):
+            viewer = request_viewer(self.request)
+            found = selectors.questions_visible(viewer).filter(pk=self.kwargs["question_id"])
+            question = found.first()
+            if question is None:
+                raise NotFound()
+            self._question = question
+        return self._question
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = dict(super().get_serializer_context())
+        if "question_id" in self.kwargs:
+            context["asker_id"] = self.question().asker_id
+            context["reader_id"] = caller(self.request).pk
+        return context
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return Reply.objects.filter(question=self.question()).order_by("created_at", "id")
+
+    def post(self, request: Request, question_id: str) -> Response:
+        question = self.question()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        reply = services.reply_add(
+            question=question, by=caller(request), text=serializer.validated_data["text"]
+        )
+        return Response(self.get_serializer(reply).data, status=status.HTTP_201_CREATED)
 
 
 ABOUT = ("mine", "partner")
@@ -182,8 +235,10 @@ class QuestionList(ListAPIView):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         about = choice_param(self.request, "about", ABOUT)
         answered = choice_param(self.request, "answered", ("true", "false"))
-        return selectors.questions_listed_for(
-            request_viewer(self.request),
-            about=about,
-            answered=None if answered is None else answered == "true",
+        return with_reply_count(
+            selectors.questions_listed_for(
+                request_viewer(self.request),
+                about=about,
+                answered=None if answered is None else answered == "true",
+            )
         )
