@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -27,7 +28,7 @@ class Device:
     private_key: ec.EllipticCurvePrivateKey = field(
         default_factory=lambda: ec.generate_private_key(ec.SECP256R1())
     )
-    auth: bytes = field(default_factory=lambda: __import__("os").urandom(16))
+    auth: bytes = field(default_factory=lambda: os.urandom(16))
 
     @property
     def p256dh(self) -> str:
@@ -60,14 +61,16 @@ class PushService:
         service = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
                 body = self.rfile.read(length)
                 name = self.path.strip("/")
                 with service._lock:
                     status = service.answers.get(name, 201)
                     if status < 300:
-                        service.received.append(Received(name, {k.lower(): v for k, v in self.headers.items()}, body))
+                        service.received.append(
+                            Received(name, {k.lower(): v for k, v in self.headers.items()}, body)
+                        )
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()

@@ -63,9 +63,7 @@ def test_a_device_signed_in_as_someone_else_leaves_the_first_person(
 ) -> None:
     alice_api.post(SUBSCRIPTIONS, push_service.subscription(phone), format="json")
     bob_api.post(SUBSCRIPTIONS, push_service.subscription(phone), format="json")
-    assert list(Subscription.objects.values_list("user__email", flat=True)) == [
-        "bob@example.com"
-    ]
+    assert list(Subscription.objects.values_list("user__email", flat=True)) == ["bob@example.com"]
 
 
 def test_listing_runs_a_fixed_number_of_queries(alice, alice_api, push_service) -> None:
@@ -210,3 +208,46 @@ def test_a_public_push_service_is_accepted(settings, monkeypatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
     endpoints.check("https://fcm.googleapis.com/fcm/send/abc")
     endpoints.check("https://[2a00:1450:4001:80b::200a]/wpush/v2/abc")
+
+
+# --- Settings -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DEBUG": "false"}, "Set VAPID_PRIVATE_KEY"),
+        ({"VAPID_PRIVATE_KEY": "not-a-key"}, "VAPID_PRIVATE_KEY must be"),
+        (
+            {"VAPID_PRIVATE_KEY": vapid.new_private_key(), "VAPID_PUBLIC_KEY": "AAAA"},
+            "VAPID_PUBLIC_KEY is not the public half",
+        ),
+        ({"VAPID_SUBJECT": "someone@example.com"}, "VAPID_SUBJECT must be"),
+    ],
+)
+def test_it_refuses_to_start_without_sound_vapid_settings(
+    env: dict[str, str], message: str
+) -> None:
+    import os
+    import secrets
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    production = {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "attune.example.org",
+        "FIELD_ENCRYPTION_KEYS": "YnVpbGQtb25seS1rZXktbm90LXVzZWQtYXQtcnVudGk",
+    }
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("VAPID_")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**clean, **production, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert message in result.stderr
