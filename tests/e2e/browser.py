@@ -1,6 +1,6 @@
 """Tools the browser tests share: a watch for console errors and CSP violations,
-screenshots at two widths, axe-core, and the steps every person takes (sign up,
-log in, open a page and wait until it has loaded)."""
+screenshots at two widths in light and dark, axe-core, and the steps every person
+takes (sign up, log in, open a page and wait until it has loaded)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from playwright.sync_api import (
@@ -23,8 +23,11 @@ from playwright.sync_api import (
 
 from tests.factories import PASSWORD
 
-SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+SCREENSHOTS = Path(settings.VAR_DIR) / "screenshots"
 WIDTHS = (360, 1280)
+# The colour schemes a page is seen in (the device's `prefers-color-scheme`).
+Scheme = Literal["light", "dark"]
+SCHEMES: tuple[Scheme, ...] = ("light", "dark")
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 AXE_SOURCE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING_IMPACTS = {"serious", "critical"}
@@ -94,6 +97,20 @@ def shoot(page: Page, name: str) -> None:
         page.set_viewport_size({"width": width, "height": 800})
         page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
     page.set_viewport_size(DESKTOP)
+
+
+def in_scheme(page: Page, scheme: Scheme) -> None:
+    """Show the page as a device set to `scheme` would: its CSS follows at once."""
+    page.emulate_media(color_scheme=scheme)
+    assert page.evaluate(f"matchMedia('(prefers-color-scheme: {scheme})').matches")
+
+
+def shoot_schemes(page: Page, name: str) -> None:
+    """shoot() in light (name-360.png…) and dark (name-dark-360.png…); back to light after."""
+    for scheme in SCHEMES:
+        in_scheme(page, scheme)
+        shoot(page, name if scheme == "light" else f"{name}-dark")
+    in_scheme(page, "light")
 
 
 def axe_source() -> str:

@@ -1,6 +1,7 @@
-"""Every page, full of the things people put there: pictured at 360 and 1280 px,
-free of console errors and CSP violations, served with the strict policy, and
-free of serious or critical axe-core findings."""
+"""Every page, full of the things people put there: pictured at 360 and 1280 px
+in light and dark, free of console errors and CSP violations, served with the
+strict policy, and free of serious or critical axe-core findings in both colour
+schemes (axe's colour-contrast rule holds each scheme to WCAG AA)."""
 
 from __future__ import annotations
 
@@ -15,19 +16,23 @@ from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from accounts import email_preferences
 from accounts.models import User
+from checkins import links as checkin_links
 from checkins import services as checkin_services
 from partners import services as account_services
 from partners.models import Membership
 from tests.e2e.browser import (
     DESKTOP,
+    SCHEMES,
     WIDTHS,
     NewContext,
     axe_violations,
     blocking,
+    in_scheme,
     log_in,
     open_page,
-    shoot,
+    shoot_schemes,
     write_axe_report,
 )
 from tests.factories import PASSWORD, CheckInFactory, PromptFactory, ResponseFactory, UserFactory
@@ -43,6 +48,8 @@ MEMBER_PAGES = {
     "mine": "/mine",
     "partner": "/partner",
     "history": "/history",
+    "shared": "/shared",
+    "us": "/us",
     "invite": "/invite",
     "settings": "/settings",
     "logout": "/logout",
@@ -158,16 +165,20 @@ def a_lived_in_pair() -> dict[str, Any]:
 
 
 class AxeRun:
-    """axe-core on pages in a context that bypasses CSP (to let the script in)."""
+    """axe-core on pages in a context that bypasses CSP (to let the script in),
+    at each width in each colour scheme."""
 
     def __init__(self, source: str) -> None:
         self.source = source
         self.report: dict[str, list[dict[str, Any]]] = {}
 
     def check(self, page: Page, name: str) -> None:
-        for width in WIDTHS:
-            page.set_viewport_size({"width": width, "height": 800})
-            self.report[f"{name}@{width}"] = axe_violations(page, self.source)
+        for scheme in SCHEMES:
+            in_scheme(page, scheme)
+            for width in WIDTHS:
+                page.set_viewport_size({"width": width, "height": 800})
+                self.report[f"{name}@{scheme}@{width}"] = axe_violations(page, self.source)
+        in_scheme(page, "light")
         page.set_viewport_size(DESKTOP)
 
     def visit(self, page: Page, name: str, url: str) -> None:
@@ -188,10 +199,13 @@ def visit(page: Page, url: str, name: str) -> None:
     assert response is not None and response.ok, url
     assert response.headers["content-security-policy"] == STRICT_POLICY, url
     expect(page.locator("main")).not_to_have_attribute("aria-busy", "true")
-    shoot(page, name)
+    shoot_schemes(page, name)
 
 
-def guest_pages(base: str, key: str, token: str) -> dict[str, str]:
+def guest_pages(base: str, key: str, token: str, people: dict[str, Any]) -> dict[str, str]:
+    """Pages for someone signed out, the email's links among them."""
+    skip = checkin_links.token_for(prompt=people["prompt"], action="skip")
+    unsubscribe = email_preferences.unsubscribe_url(people["carol"], "reminders")
     return {
         "login": f"{base}/login",
         "signup": f"{base}/signup",
@@ -200,6 +214,8 @@ def guest_pages(base: str, key: str, token: str) -> dict[str, str]:
         "verify-email": f"{base}/account/verify-email/{key}",
         "verify-email-code": f"{base}/account/verify-email",
         "invite-accept": f"{base}/invitation#{token}",
+        "reminder-link": f"{base}/reminder?t={skip}",
+        "email-unsubscribe": unsubscribe,
     }
 
 
@@ -215,7 +231,7 @@ def test_every_page_is_pictured_calm_and_accessible(
 
     guest = new_context().new_page()
     guest_axe = new_context(bypass_csp=True).new_page()
-    for name, url in guest_pages(base_url, key, token).items():
+    for name, url in guest_pages(base_url, key, token, people).items():
         visit(guest, url, name)
         axe_run.visit(guest_axe, name, url)
 
@@ -226,7 +242,7 @@ def test_every_page_is_pictured_calm_and_accessible(
     guest.get_by_role("button", name="Log in").click()
     expect(guest.locator("#login-password[aria-invalid=true]")).to_be_visible()
     expect(guest.locator(".field-error")).to_contain_text("don't match")
-    shoot(guest, "login-error")
+    shoot_schemes(guest, "login-error")
     open_page(guest_axe, f"{base_url}/signup")
     guest_axe.get_by_label("Email").fill("someone@example.com")
     guest_axe.get_by_label("Password").fill("short")
@@ -240,7 +256,7 @@ def test_every_page_is_pictured_calm_and_accessible(
     guest.get_by_label("Email", exact=True).fill("alice@example.com")
     guest.get_by_role("button", name="Send it").click()
     expect(guest.get_by_label("Code from the email")).to_be_visible()
-    shoot(guest, "password-reset-code")
+    shoot_schemes(guest, "password-reset-code")
 
     open_page(guest, f"{base_url}/account/verify-email/{key}")
     expect(guest.get_by_text("carol@example.com")).to_be_visible()
@@ -259,6 +275,7 @@ def test_every_page_is_pictured_calm_and_accessible(
     visit(alice, prompt_url, "checkin-prompt")
     axe_run.visit(alice_axe, "checkin-prompt", prompt_url)
     expect_rich_pages(alice, base_url)
+    chosen_and_confirming(alice, alice_axe, base_url, axe_run)
     keyboard_only(alice, base_url)
     edit_skip_and_pause(alice, base_url, people)
 
@@ -269,7 +286,7 @@ def test_every_page_is_pictured_calm_and_accessible(
     expect(carol_page.get_by_label("Your invitation link")).to_have_value(
         re.compile(rf"^{re.escape(base_url)}/invitation#.+")
     )
-    shoot(carol_page, "invite-new-link")
+    shoot_schemes(carol_page, "invite-new-link")
     carol_page.get_by_role("button", name="Withdraw").first.click()
     expect(carol_page.get_by_text("withdrawn").first).to_be_visible()
     export_and_delete(carol_page, base_url)
@@ -305,6 +322,27 @@ def expect_rich_pages(alice: Page, base: str) -> None:
     expect(alice.locator("#needs li").first).to_contain_text("Listening")
 
 
+def chosen_and_confirming(alice: Page, alice_axe: Page, base: str, axe_run: AxeRun) -> None:
+    """States a page only reaches by hand: feelings chosen, a dialog open."""
+    for page in (alice, alice_axe):
+        open_page(page, f"{base}/checkin")
+        page.locator("#mood-1-1").check()
+        for feeling in ("calm", "grateful", "tired"):
+            page.get_by_label(feeling, exact=True).check()
+    shoot_schemes(alice, "checkin-chosen")
+    axe_run.check(alice_axe, "checkin-chosen")
+
+    for page in (alice, alice_axe):
+        open_page(page, f"{base}/settings")
+        page.get_by_role("button", name="End the partnership with Bob").click()
+        expect(page.get_by_role("dialog", name="End the partnership with Bob?")).to_be_visible()
+    shoot_schemes(alice, "settings-ending")
+    axe_run.check(alice_axe, "settings-ending")
+    for page in (alice, alice_axe):
+        page.get_by_role("button", name="Keep the partnership").click()
+        expect(page.get_by_role("dialog")).to_have_count(0)
+
+
 def keyboard_only(alice: Page, base: str) -> None:
     """The skip link comes first, and the mood meter answers to arrow keys."""
     open_page(alice, f"{base}/checkin")
@@ -334,7 +372,7 @@ def edit_skip_and_pause(alice: Page, base: str, people: dict[str, Any]) -> None:
     expect(form.get_by_label("What sets me off")).to_have_value("Being late without a word")
     form.get_by_label("What sets me off").fill("Being late without a message")
     form.get_by_label("How strongly it hits me").select_option("4")
-    shoot(alice, "mine-edit")
+    shoot_schemes(alice, "mine-edit")
     form.get_by_role("button", name="Save").click()
     card = alice.locator("article", has_text="Being late without a message")
     expect(card).to_contain_text("intensity 4 of 5")

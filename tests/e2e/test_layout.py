@@ -9,19 +9,19 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from accounts.models import User
 from partners import services as partner_services
 from partners.models import Membership
-from tests.e2e.browser import NewContext, log_in, open_page
+from tests.e2e.browser import NewContext, log_in, open_page, shoot_schemes
 from tests.factories import CheckInFactory, PromptFactory, ResponseFactory, UserFactory
 from triggers import services as trigger_services
 from triggers.models import Boundary, SelfCareNote, Trigger
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 360, "height": 800}
+PHONE: ViewportSize = {"width": 360, "height": 800}
 # No space to break at: what a person pastes, or a word in a language with long compounds.
 WORD = "Unbrokenwordthatgoesonandon"
 
@@ -99,6 +99,8 @@ def test_it_wraps_long_unbroken_words_on_every_page_at_360_px(
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > PHONE["width"]:
             too_wide[path] = width
+        shoot_schemes(page, f"long-words{path.replace('/', '-')}")
+        page.set_viewport_size(PHONE)
     assert not too_wide, f"wider than the phone's 360 px: {too_wide}"
 
 
@@ -211,3 +213,38 @@ def test_it_keeps_focus_on_the_form_or_its_message_after_saving(
     expect(page.get_by_text("Skipped. Nothing to catch up on")).to_be_visible()
     assert focused(page) != "body"
     expect(page.locator("#prompt")).to_be_focused()
+
+
+# Relative luminance (WCAG) of a computed `rgb(r, g, b)` colour.
+LUMINANCE = """(colour) => {
+  const [r, g, b] = colour.match(/[\\d.]+/g).slice(0, 3).map((c) => {
+    const s = Number(c) / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}"""
+
+
+def test_it_follows_the_device_into_dark_mode(new_context: NewContext, base_url: str) -> None:
+    UserFactory.create(email="alice@example.com")
+    page = new_context(color_scheme="dark").new_page()
+    log_in(page, base_url, email="alice@example.com")
+    open_page(page, f"{base_url}/settings")
+    expect(page.locator('meta[name="color-scheme"]')).to_have_attribute("content", "light dark")
+    looks = page.evaluate(
+        f"""() => {{
+          const luminance = {LUMINANCE};
+          const style = (selector) => getComputedStyle(document.querySelector(selector));
+          return {{
+            page: luminance(style("body").backgroundColor),
+            text: luminance(style("body").color),
+            card: luminance(style(".card").backgroundColor),
+            field: luminance(style("#profile-name").backgroundColor),
+            fieldText: luminance(style("#profile-name").color),
+            scheme: style("#profile-name").colorScheme,
+          }};
+        }}"""
+    )
+    assert looks["page"] < 0.02 and looks["card"] < 0.02 and looks["field"] < 0.02, looks
+    assert looks["text"] > 0.7 and looks["fieldText"] > 0.7, looks
+    assert "dark" in looks["scheme"], looks
