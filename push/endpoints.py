@@ -24,6 +24,11 @@ class RefusedEndpoint(ValueError):
     """An endpoint attune will not send to; the message is the person's to read."""
 
 
+class Unresolved(RefusedEndpoint):
+    """The endpoint's name did not resolve: refused at subscribe time, retried at
+    send time (a resolver can fail for a moment)."""
+
+
 def _embedded_ipv4(address: Address) -> ipaddress.IPv4Address | None:
     if isinstance(address, ipaddress.IPv4Address):
         return None
@@ -62,7 +67,7 @@ def _addresses(host: str, port: int) -> list[Address]:
     try:
         found = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError, OSError):
-        raise RefusedEndpoint(
+        raise Unresolved(
             "We couldn't reach this device's push service. Please try turning "
             "notifications on again."
         ) from None

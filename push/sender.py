@@ -102,7 +102,10 @@ def _vapid_headers(endpoint: str) -> dict[str, str]:
 def send(*, subscription: Subscription, message: Message) -> None:
     """Send `message` to one device. Raises Gone, Refused, PushUnavailable or
     endpoints.RefusedEndpoint (the endpoint now resolves somewhere not public)."""
-    endpoints.check(subscription.endpoint)
+    try:
+        endpoints.check(subscription.endpoint)
+    except endpoints.Unresolved:
+        raise PushUnavailable("push service name did not resolve") from None
     info = {
         "endpoint": subscription.endpoint,
         "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},

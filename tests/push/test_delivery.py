@@ -281,3 +281,29 @@ def test_it_sends_nothing_to_an_endpoint_that_is_not_public_any_more(
     assert push_service.received == []
     assert Delivery.objects.get().sent_at is not None  # refused for good, not retried
     assert len(mail.outbox) == 1
+
+
+def test_a_name_that_does_not_resolve_for_a_moment_is_retried_not_dropped(
+    alice, settings, monkeypatch, push_service: PushService, phone: Device
+) -> None:
+    import socket
+
+    from push.models import Subscription
+
+    subscription = device_of(alice, push_service, phone)
+    Subscription.objects.filter(pk=subscription.pk).update(
+        endpoint="https://push.example.com/phone"
+    )
+    settings.PUSH_ALLOW_LOCAL_ENDPOINTS = False
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", fail)
+    prompt = _reminder(alice)
+
+    outcome = services.prompts_push(prompt_ids=[str(prompt.pk)])
+
+    assert outcome.unavailable is not None and outcome.sent == 0
+    assert Delivery.objects.get().claimed_at is None
+    assert Delivery.objects.get().sent_at is None
