@@ -67,7 +67,7 @@ async function send(method, url, { body, headers = {} } = {}) {
       data = null;
     }
   }
-  return { status: response.status, body: data };
+  return { status: response.status, body: data, etag: response.headers.get("ETag") };
 }
 
 /** An ApiError from an answer that was not a success. */
@@ -117,11 +117,33 @@ export function authExchange(method, path, body) {
   return send(method, `${AUTH}/${path}`, { body });
 }
 
+let partnerName = null;
+
+/** Who the partner is, once a page knows: a vanished shared item is named after them. */
+export function namePartner(name) {
+  partnerName = name || null;
+}
+
+/** Sent on `document` when something of the partner's has gone from under a page. */
+export const PARTNER_GONE_EVENT = "attune:partner-gone";
+
+/**
+ * What a 404 from the partner's side means: they stopped sharing it (or paused,
+ * or the partnership ended) while this page still showed it. Said gently, and
+ * the page is told, so it can follow at once.
+ */
+function partnerItemGone(path, status, data) {
+  if (status !== 404 || !path.startsWith("partner/")) return null;
+  document.dispatchEvent(new CustomEvent(PARTNER_GONE_EVENT));
+  const message = `${partnerName || "Your partner"} stopped sharing this, so it isn't here any more.`;
+  return new ApiError(404, [{ code: "partner_stopped_sharing", message }], data);
+}
+
 /** A REST API call: resolves to the JSON body (null for 204), throws ApiError otherwise. */
 async function call(method, path, body, headers) {
   const { status, body: data } = await exchange(method, `${API}/${path}`, { body, headers });
   if (status >= 200 && status < 300) return data;
-  throw failure(status, data);
+  throw partnerItemGone(path, status, data) || failure(status, data);
 }
 
 export const api = {
@@ -130,6 +152,18 @@ export const api = {
   put: (path, body) => call("PUT", path, body),
   patch: (path, body) => call("PATCH", path, body),
   delete: (path, body) => call("DELETE", path, body),
+
+  /**
+   * A conditional GET: `etag` from an earlier answer goes in If-None-Match, so
+   * an unchanged answer comes back as 304 with no body. Resolves to
+   * {status, body, etag}; throws ApiError for anything but 200 and 304.
+   */
+  async conditional(path, etag = null) {
+    const headers = etag ? { "If-None-Match": etag } : {};
+    const answer = await send("GET", `${API}/${path}`, { headers });
+    if (answer.status === 200 || answer.status === 304) return answer;
+    throw failure(answer.status, answer.body);
+  },
 
   /** Every page of a cursor-paginated list, up to `limit` rows, newest first. */
   async list(path, { limit = 500, until = null } = {}) {

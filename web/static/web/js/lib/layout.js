@@ -2,9 +2,10 @@
 // one-time message carried over from the previous page, arriving at the place
 // a link names, and a calm message when a page cannot load.
 
-import { ApiError, api, auth } from "./api.js";
+import { ApiError, api, auth, namePartner } from "./api.js";
 import { arrive } from "./deeplink.js";
 import { fill, h } from "./dom.js";
+import { startFollowing } from "./follow.js";
 import { hasBadge, showUnread } from "./inbox.js";
 import { applyRememberedZone } from "./zone.js";
 
@@ -113,7 +114,11 @@ export function me() {
 
 /** The current partnership, or null when there is none; fetched once per page. */
 export function partnership() {
-  partnershipPromise ||= api.maybe("partnership");
+  partnershipPromise ||= api.maybe("partnership").then((pair) => {
+    // A shared item that vanishes under the page is then named after them.
+    namePartner(pair?.partner?.display_name);
+    return pair;
+  });
   return partnershipPromise;
 }
 
@@ -135,14 +140,25 @@ async function countUnread() {
   }
 }
 
+/** Once a signed-in page is drawn, it follows what changes (lib/follow.js). */
+async function follow(since) {
+  try {
+    startFollowing({ since, userId: (await me()).id });
+  } catch {
+    // A page that cannot say who is signed in stays as it is drawn.
+  }
+}
+
 /**
  * Start a page: wire the shared parts, then run `render`. Signed-in pages
- * (`member`) first apply a display name remembered from sign-up.
+ * (`member`) first apply a display name remembered from sign-up, and follow
+ * changes once drawn.
  */
 export async function startPage(render, { member = true } = {}) {
   wireLogout();
   showFlash();
   const main = document.getElementById("main");
+  const since = Date.now();
   try {
     if (member) {
       await applyRememberedName();
@@ -152,6 +168,7 @@ export async function startPage(render, { member = true } = {}) {
     await render();
     await counted;
     await arrive();
+    if (member) await follow(since);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401 && member) {
       const here = window.location.pathname + window.location.search;
