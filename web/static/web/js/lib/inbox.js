@@ -32,6 +32,32 @@ export function inboxLine(activity, who) {
   return say ? say(who || PARTNER, activity.target?.type) : "Something new is waiting for you";
 }
 
+/** Several activities of one kind said as one line, with how many ("Alice shared 3 things with you"). */
+const SAY_SEVERAL = {
+  shared: (who, count, type) => (type === "partner_checkin"
+    ? `${who} shared how they are doing ${count} times`
+    : `${who} shared ${count} things with you`),
+  changed: (who, count) => `${who} changed ${count} things they share with you`,
+  question: (who, count) => `${who} asked you ${count} things`,
+  answer: (who, count) => `${who} answered ${count} of your questions`,
+};
+
+/** Whether activities of `kind` can be said together in one line. */
+export function saidTogether(kind) {
+  return kind in SAY_SEVERAL;
+}
+
+/**
+ * Activities of one kind in one sentence, counting the things they are about
+ * (two changes to one item are one thing); about one thing, it reads as `inboxLine`.
+ */
+export function inboxLines(activities, who) {
+  const [first] = activities;
+  const count = new Set(activities.map((activity) => activity.url)).size;
+  if (count === 1) return inboxLine(first, who);
+  return SAY_SEVERAL[first.kind](who || PARTNER, count, first.target?.type);
+}
+
 let unreadNow = 0;
 
 /** How many activities wait unread, as the navigation shows it now. */

@@ -4,11 +4,12 @@
 
 import { api } from "../lib/api.js";
 import { checkinSummary, responseList } from "../lib/checkins.js";
-import { $, announce, fill, formatTime, h, time } from "../lib/dom.js";
+import { $, announce, fill, focusOn, formatTime, h, time } from "../lib/dom.js";
 import { endedNotice, partnershipEnded, rememberPartner } from "../lib/ending.js";
+import { onFollow } from "../lib/follow.js";
 import { onSubmit } from "../lib/forms.js";
-import { READ_EVENT, inboxLine, markRead, unreadActivities } from "../lib/inbox.js";
-import { me, partnership, problem, startPage } from "../lib/layout.js";
+import { READ_EVENT, inboxLines, markRead, placeOf, saidTogether, unreadActivities } from "../lib/inbox.js";
+import { me, partnership, problem, refreshPartnership, startPage } from "../lib/layout.js";
 import { RESPONSES, say } from "../lib/words.js";
 
 const SNOOZE_CHOICES = [
@@ -126,14 +127,47 @@ async function loadPartnerCheckin(pair, profile) {
     checkinSummary(latest), respondButtons(latest, name, list), list));
 }
 
-/** Activities that lead to the same place for the same reason read as one line, the newest. */
+/**
+ * What waits, in lines: activities of one kind about one sort of thing (three
+ * shares, two changes) read as one line with a count; others that lead to the
+ * same place for the same reason read as one line, the newest. Each line is
+ * {activities, url}, newest first.
+ */
 function gathered(activities) {
   const lines = new Map();
   for (const activity of activities) {
-    const key = `${activity.kind} ${activity.url}`;
-    if (!lines.has(key)) lines.set(key, activity);
+    const sort = activity.target?.type === "partner_checkin" ? "checkin" : "item";
+    const key = saidTogether(activity.kind) ? `${activity.kind} ${sort}` : `${activity.kind} ${activity.url}`;
+    if (!lines.has(key)) lines.set(key, []);
+    lines.get(key).push(activity);
   }
-  return [...lines.values()];
+  return [...lines.values()].map((together) => ({ activities: together, url: lineUrl(together) }));
+}
+
+/** Where a line leads: the one page all its activities are on, else the newest one's place. */
+function lineUrl(together) {
+  const [newest] = together;
+  if (new Set(together.map((activity) => activity.url)).size === 1) return newest.url;
+  const pages = new Set(together.map((activity) => (placeOf(activity.url) || "").split("#")[0]));
+  const [page] = pages;
+  return pages.size === 1 && page && page !== window.location.pathname ? page : newest.url;
+}
+
+/** A line leading to its place; following a line that gathers several marks them all read. */
+function waitingLine(line, name) {
+  const link = h("a", { href: line.url }, inboxLines(line.activities, name));
+  if (line.url !== line.activities[0].url) {
+    link.addEventListener("click", async (event) => {
+      event.preventDefault();
+      try {
+        await markRead({ ids: line.activities.map((activity) => activity.id) });
+      } catch {
+        // They stay unread for later; the place is still worth going to.
+      }
+      window.location.assign(line.url);
+    });
+  }
+  return h("li", {}, link, " ", h("span", { class: "muted" }, time(line.activities[0].created_at)));
 }
 
 function upToDate(box, pair) {
@@ -169,9 +203,7 @@ async function loadWaiting(pair) {
   }
   const name = pair ? pair.partner.display_name : null;
   fill(box,
-    h("ul", { class: "plain-list waiting-list" }, gathered(activities).map((activity) => h("li", {},
-      h("a", { href: activity.url }, inboxLine(activity, name)),
-      " ", h("span", { class: "muted" }, time(activity.created_at))))),
+    h("ul", { class: "plain-list waiting-list" }, gathered(activities).map((line) => waitingLine(line, name))),
     h("p", { class: "actions" }, markAllButton(box, pair, activities)));
 }
 
@@ -191,6 +223,112 @@ async function loadMyLatest(pair) {
     h("p", {}, h("a", { href: "/history" }, "See your history")));
 }
 
+// The first-week guide: three steps after sign-up, each showing whether it is
+// done from what is really there. Hidden for good once all are done, or when
+// the person says so (remembered on this device).
+const GUIDE_KEY = "attune.firstWeek";
+const GUIDE_DAYS = 30;
+
+function guideKey(profile) {
+  return `${GUIDE_KEY}.${profile.id}`;
+}
+
+function guideWanted(profile) {
+  const age = Date.now() - Date.parse(profile.created_at);
+  return !localStorage.getItem(guideKey(profile)) && age < GUIDE_DAYS * 24 * 3600 * 1000;
+}
+
+async function anyOwnItem() {
+  const lists = await Promise.all(["triggers", "boundaries", "self-care"]
+    .map((kind) => api.get(`${kind}?page_size=1`)));
+  return lists.some((list) => list.results.length > 0);
+}
+
+async function invitationWaiting() {
+  const invitations = await api.get("invitations?page_size=20");
+  return invitations.results.some((invitation) => invitation.status === "pending");
+}
+
+/** The three steps, each {step, title, href, hint, done, doneWords}. */
+async function guideSteps(pair) {
+  const [invited, wrote, schedule] = await Promise.all([
+    pair ? true : invitationWaiting(),
+    anyOwnItem(),
+    api.get("checkins/schedule"),
+  ]);
+  return [
+    {
+      step: "invite",
+      title: "Invite your partner",
+      href: "/invite",
+      hint: "Send them a private link. Nothing is shared until you choose to share it.",
+      done: invited,
+      doneWords: pair
+        ? `You and ${pair.partner.display_name} are partners.`
+        : "Your invitation is waiting to be accepted.",
+    },
+    {
+      step: "write",
+      title: "Write a first trigger",
+      href: "/mine#add-trigger",
+      hint: "Start from an example and change it until it fits you. It stays private until you share it.",
+      done: wrote,
+      doneWords: "You wrote your first one.",
+    },
+    {
+      step: "remind",
+      title: "Choose when to be reminded",
+      href: "/settings#schedule-title",
+      hint: "A gentle nudge to check in, on the days and at the times you pick.",
+      done: Boolean(schedule.active),
+      doneWords: "Your reminders are on.",
+    },
+  ];
+}
+
+function guideStep(step) {
+  const item = h("li", { dataset: { step: step.step, done: String(step.done) } });
+  if (step.done) {
+    item.append(h("p", {},
+      h("span", { "aria-hidden": "true" }, "✓ "),
+      h("strong", {}, step.title), " — done. ",
+      h("span", { class: "muted" }, step.doneWords)));
+  } else {
+    item.append(
+      h("p", {}, h("a", { href: step.href }, step.title)),
+      h("p", { class: "muted" }, step.hint));
+  }
+  return item;
+}
+
+async function loadGuide(profile, pair) {
+  const box = $("#first-week");
+  if (!guideWanted(profile)) {
+    box.hidden = true;
+    return;
+  }
+  const steps = await guideSteps(pair);
+  if (steps.every((step) => step.done)) {
+    localStorage.setItem(guideKey(profile), "done");
+    box.hidden = true;
+    return;
+  }
+  fill($("#first-week-steps"), steps.map(guideStep));
+  box.hidden = false;
+  $("#first-week-hide").onclick = () => {
+    localStorage.setItem(guideKey(profile), "hidden");
+    box.hidden = true;
+    focusOn($("#greeting"));
+    announce("The guide is hidden. Invite, Mine and Settings are always in the menu.");
+  };
+}
+
+/** The partnership as it is now (it may have been paused or ended since the page was drawn). */
+function refreshedPartnership() {
+  refreshPartnership();
+  return partnership();
+}
+
 /** Run one part of the page; a failure there shows in its place, not everywhere. */
 async function part(selector, load) {
   try {
@@ -208,7 +346,16 @@ startPage(async () => {
     : "Hello. How are you, really?";
   // Following a line to a place on this page marks it read: the list follows.
   document.addEventListener(READ_EVENT, () => part("#waiting-list", () => loadWaiting(pair)));
+  // What is new follows when someone asks to see it (lib/follow.js).
+  onFollow(async () => {
+    const fresh = await refreshedPartnership();
+    await Promise.all([
+      part("#waiting-list", () => loadWaiting(fresh)),
+      part("#partner-checkin", () => loadPartnerCheckin(fresh, profile)),
+    ]);
+  });
   await Promise.all([
+    loadGuide(profile, pair).catch(() => { $("#first-week").hidden = true; }),
     part("#waiting-list", () => loadWaiting(pair)),
     part("#prompt", loadPrompt),
     part("#partner-checkin", () => loadPartnerCheckin(pair, profile)),
