@@ -78,15 +78,16 @@ def _addresses(host: str, port: int) -> list[Address]:
 _NOT_PUSH = "This doesn't look like a browser's push address: it should start with https://."
 
 
-def check(endpoint: str) -> None:
-    """Raise RefusedEndpoint unless attune may send to `endpoint`."""
+def check(endpoint: str) -> list[Address]:
+    """Raise RefusedEndpoint unless attune may send to `endpoint`; the public
+    addresses it was checked at (none when local endpoints are allowed)."""
     try:
         parts = urlsplit(endpoint)
         host, port = parts.hostname, parts.port or 443
     except ValueError:
         raise RefusedEndpoint(_NOT_PUSH) from None
     if settings.PUSH_ALLOW_LOCAL_ENDPOINTS and parts.scheme in ("https", "http") and host:
-        return
+        return []
     if parts.scheme != "https" or not host or parts.username or parts.password:
         raise RefusedEndpoint(_NOT_PUSH)
     addresses = _addresses(host, port)
@@ -95,3 +96,4 @@ def check(endpoint: str) -> None:
             "This push address points somewhere attune doesn't send to. Please use the "
             "address your browser gave when notifications were turned on."
         )
+    return addresses

@@ -60,12 +60,30 @@ class Message:
         ).encode()
 
 
+class _PinnedAdapter(HTTPAdapter):
+    """Connects to the address `endpoints.check` just found public, not to whatever
+    the name resolves to a moment later (DNS rebinding); TLS still checks the name."""
+
+    def build_connection_pool_key_attributes(  # type: ignore[no-untyped-def]
+        self, request, verify, cert=None
+    ):
+        host_params, pool_kwargs = super().build_connection_pool_key_attributes(
+            request, verify, cert
+        )
+        pin = getattr(_local, "pin", None)
+        if pin is not None and host_params["scheme"] == "https" and host_params["host"] == pin[0]:
+            name, address = pin
+            pool_kwargs = {**pool_kwargs, "server_hostname": name, "assert_hostname": name}
+            host_params = {**host_params, "host": address}
+        return host_params, pool_kwargs
+
+
 class _Session(requests.Session):
     def __init__(self) -> None:
         super().__init__()
         # No proxy or .netrc from the environment.
         self.trust_env = False
-        adapter = HTTPAdapter(pool_connections=16, pool_maxsize=16, max_retries=0)
+        adapter = _PinnedAdapter(pool_connections=16, pool_maxsize=16, max_retries=0)
         self.mount("https://", adapter)
         self.mount("http://", adapter)
 
@@ -103,9 +121,15 @@ def send(*, subscription: Subscription, message: Message) -> None:
     """Send `message` to one device. Raises Gone, Refused, PushUnavailable or
     endpoints.RefusedEndpoint (the endpoint now resolves somewhere not public)."""
     try:
-        endpoints.check(subscription.endpoint)
+        addresses = endpoints.check(subscription.endpoint)
     except endpoints.Unresolved:
         raise PushUnavailable("push service name did not resolve") from None
+    host = urlsplit(subscription.endpoint).hostname or ""
+    pinned = addresses[0] if addresses else None
+    if pinned is not None and host.strip("[]") != str(pinned):
+        _local.pin = (host, f"[{pinned}]" if pinned.version == 6 else str(pinned))
+    else:
+        _local.pin = None
     info = {
         "endpoint": subscription.endpoint,
         "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
@@ -123,6 +147,8 @@ def send(*, subscription: Subscription, message: Message) -> None:
         )
     except requests.RequestException as exc:
         raise PushUnavailable(f"push service unreachable: {type(exc).__name__}") from None
+    finally:
+        _local.pin = None
     status = response.status_code
     if status in (404, 410):
         raise Gone(status)

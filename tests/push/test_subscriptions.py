@@ -251,3 +251,26 @@ def test_it_refuses_to_start_without_sound_vapid_settings(
     )
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_a_send_connects_to_the_address_that_was_checked() -> None:
+    """DNS rebinding: the name is resolved and checked once, and the connection goes
+    to that address (TLS still verifies the name), not to a later answer."""
+    import requests
+
+    from push import sender
+
+    session = sender._session()
+    adapter = session.get_adapter("https://push.example.com/x")
+    assert isinstance(adapter, requests.adapters.HTTPAdapter)
+    request = requests.Request("POST", "https://push.example.com/x").prepare()
+    sender._local.pin = ("push.example.com", "[2a00:1450:4001:80b::200a]")
+    try:
+        host_params, pool_kwargs = adapter.build_connection_pool_key_attributes(request, True)
+    finally:
+        sender._local.pin = None
+    assert host_params["host"] == "[2a00:1450:4001:80b::200a]"
+    assert pool_kwargs["server_hostname"] == "push.example.com"
+    assert pool_kwargs["assert_hostname"] == "push.example.com"
+    unpinned, _ = adapter.build_connection_pool_key_attributes(request, True)
+    assert unpinned["host"] == "push.example.com"
