@@ -102,3 +102,18 @@ export function focusOn(el) {
   if (!el.matches("a[href], button, input, select, textarea, summary, [tabindex]")) el.setAttribute("tabindex", "-1");
   el.focus();
 }
+
+/**
+ * Run `work` while `button` says it is busy. It is marked aria-disabled, not
+ * disabled: a disabled button loses focus, which falls back to the page's body.
+ * A press while busy does nothing. Returns what `work` returns.
+ */
+export async function whileBusy(button, work) {
+  if (button.getAttribute("aria-disabled") === "true") return undefined;
+  button.setAttribute("aria-disabled", "true");
+  try {
+    return await work();
+  } finally {
+    button.removeAttribute("aria-disabled");
+  }
+}
