@@ -7,6 +7,10 @@ are always sent and carry no such link.
 
 The link's token names a person and a kind, signed; it does not expire, since
 an email can be read long after it came. All it can do is stop that kind.
+
+In an email's body the link is `/email/unsubscribe#<token>`: the fragment never
+reaches a server, and the page (web/static/web/js/pages/unsubscribe.js) POSTs the
+token in a body. The `List-Unsubscribe` header is the one exception (below).
 """
 
 from __future__ import annotations
@@ -34,9 +38,24 @@ def of(user: User) -> dict[str, bool]:
     return {kind: wants(user, kind) for kind in KINDS}
 
 
+def token_for(user: User, kind: str) -> str:
+    return signing.dumps({"u": str(user.pk), "k": kind}, salt=SALT)
+
+
+def unsubscribe_page_url(user: User, kind: str) -> str:
+    """The link for an email's body: the token in the fragment, never sent."""
+    return f"{settings.SITE_URL}/email/unsubscribe#{token_for(user, kind)}"
+
+
 def unsubscribe_url(user: User, kind: str) -> str:
-    token = signing.dumps({"u": str(user.pk), "k": kind}, salt=SALT)
-    return f"{settings.SITE_URL}/email/unsubscribe?t={token}"
+    """The link for the `List-Unsubscribe` header, token in the query string.
+
+    The one place a token of ours travels in a URL, because it must: a mail
+    provider's one-click unsubscribe (RFC 8058) POSTs to exactly this https URL,
+    with no cookie, no page and no script to read a fragment. What it exposes to
+    a log is small: the token can stop one kind of email for one person, and
+    nothing else (no reading, no sign-in, nothing about anyone)."""
+    return f"{settings.SITE_URL}/email/unsubscribe?t={token_for(user, kind)}"
 
 
 def unsubscribe_headers(user: User, kind: str) -> dict[str, str]:

@@ -1,18 +1,23 @@
-"""The person's API (`me`, `me/export`): validate input, call one service, render output."""
+"""The person's API (`me`, `me/export`, an email's unsubscribe link): validate
+input, call one service, render output."""
 
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import exports, services
+from accounts import email_preferences, exports, services
 from accounts.models import User
 from accounts.serializers import MeSerializer, MeUpdateSerializer, PasswordSerializer
+from attune.api.fields import InputSerializer, StrictCharField
 from attune.api.throttling import PasswordCheckThrottle
 from attune.api.views import caller
+from attune.errors import Invalid
+from checkins.link_views import ReminderLinkThrottle
 from partners import stream
 from partners.viewer import request_viewer
 
@@ -71,3 +76,60 @@ class MeExportView(APIView):
         response = Response(exports.export_user(user=caller(request)))
         response["Content-Disposition"] = 'attachment; filename="attune-export.json"'
         return response
+
+
+class InvalidUnsubscribeLink(Invalid):
+    code = "invalid_unsubscribe_link"
+    message = "This link doesn't look complete. Perhaps part of it went missing when it was copied."
+
+
+class UnsubscribeInputSerializer(InputSerializer):
+    token = StrictCharField(max_length=400)
+
+
+class UnsubscribeSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=tuple(email_preferences.KINDS))
+
+
+def _unsubscribe_token(request: Request) -> str:
+    return str(_validated(UnsubscribeInputSerializer, request)["token"])
+
+
+class _UnsubscribeView(APIView):
+    """An email's "stop these emails" link, from its page (`/email/unsubscribe#<token>`).
+
+    Open to anyone: the signed token is the whole authority, and all it can do is
+    stop one kind of email for the one person it names (who may not be the one
+    signed in, if an email was forwarded). It travels in the body, never a URL."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [ReminderLinkThrottle]
+    throttle_scope = "email_unsubscribe"
+
+
+class UnsubscribePreviewView(_UnsubscribeView):
+    @extend_schema(
+        request=UnsubscribeInputSerializer,
+        responses={200: UnsubscribeSerializer},
+        description="Which kind of email the link would stop, without stopping it. "
+        "400 `invalid_unsubscribe_link`.",
+    )
+    def post(self, request: Request) -> Response:
+        found = email_preferences.read(_unsubscribe_token(request))
+        if found is None:
+            raise InvalidUnsubscribeLink()
+        return Response(UnsubscribeSerializer({"kind": found[1]}).data)
+
+
+class UnsubscribeView(_UnsubscribeView):
+    @extend_schema(
+        request=UnsubscribeInputSerializer,
+        responses={200: UnsubscribeSerializer},
+        description="Stop the kind of email the link names, for the person it names. "
+        "Pressing it again is harmless. 400 `invalid_unsubscribe_link`.",
+    )
+    def post(self, request: Request) -> Response:
+        kind = services.email_unsubscribe(token=_unsubscribe_token(request))
+        if kind is None:
+            raise InvalidUnsubscribeLink()
+        return Response(UnsubscribeSerializer({"kind": kind}).data)

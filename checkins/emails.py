@@ -21,8 +21,10 @@ def send_prompt(*, prompt: Prompt, connection: BaseEmailBackend | None = None) -
     context = {
         "question": QUESTIONS[prompt.question],
         "answer_url": f"{base}/today?prompt={prompt.pk}",
-        "snooze_url": f"{base}/reminder?t={links.token_for(prompt=prompt, action='snooze')}",
-        "skip_url": f"{base}/reminder?t={links.token_for(prompt=prompt, action='skip')}",
+        # Tokens ride in the fragment, which no request carries (checkins/links.py).
+        "snooze_url": base + links.path_for(prompt=prompt, action="snooze"),
+        "skip_url": base + links.path_for(prompt=prompt, action="skip"),
+        "unsubscribe_url": email_preferences.unsubscribe_page_url(prompt.user, "reminders"),
     }
     message = EmailMessage(
         subject="A gentle check-in from attune",

@@ -5,9 +5,15 @@ prompt was in when the email went out (when it was claimed for sending, and its
 snooze). Acting changes that state, so the same link a second time finds the
 prompt moved on and does nothing: the use is recorded in the prompt itself.
 
-The token sits in the link's query string, so it reaches access logs like the
-link itself. That is accepted: it can only skip or snooze one reminder, for a few
-days, once; it reads nothing and reveals nothing about anyone.
+The token travels in the link's fragment (`/reminder#<token>`), which browsers
+never send to a server: no access log, Referer or proxy sees it. The page
+(web/static/web/js/pages/reminder.js) takes it out of the address bar, keeps it
+in that tab only, and POSTs it in a body to the API (checkins/link_views.py):
+once to learn what the link does, once, on a press, to act. Links sent before
+this change carry it as `?t=`; the page takes those too, the server never needs
+the query string. Whoever holds a token holds this much and no more: it can skip
+or snooze one reminder, for a few days, once; it reads nothing and reveals
+nothing about anyone.
 """
 
 from __future__ import annotations
@@ -47,6 +53,26 @@ def read(token: str) -> dict[str, Any] | None:
     if not isinstance(data, dict) or data.get("a") not in ACTIONS:
         return None
     return data
+
+
+def path_for(*, prompt: Prompt, action: str) -> str:
+    """The link's path: the token rides in the fragment, never in what is sent."""
+    return f"/reminder#{token_for(prompt=prompt, action=action)}"
+
+
+def state(token: str) -> tuple[str, str]:
+    """(state, action) of a link without using it: "ready", "used", "expired" or
+    "invalid". Only a read: the press (services.prompt_act_by_link) decides again
+    under a row lock, so this answer may be overtaken but never acts."""
+    data = read(token)
+    if data is None:
+        return ("expired" if expired(token) else "invalid"), ""
+    prompt = Prompt.objects.filter(pk=data["p"]).first()
+    if prompt is None:
+        return "invalid", data["a"]
+    if prompt.status != Prompt.Status.PENDING or state_of(prompt) != data["s"]:
+        return "used", data["a"]
+    return "ready", data["a"]
 
 
 def expired(token: str) -> bool:

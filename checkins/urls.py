@@ -30,3 +30,14 @@ urlpatterns = [
     ),
     path("checkins/over-time", over_time.OverTimeView.as_view(), name="checkins-over-time"),
 ]
+
+from checkins import link_views  # noqa: E402 - the reminder email's links (appended)
+
+urlpatterns += [
+    path(
+        "reminder-link/preview",
+        link_views.ReminderLinkPreviewView.as_view(),
+        name="reminder-link-preview",
+    ),
+    path("reminder-link/act", link_views.ReminderLinkActView.as_view(), name="reminder-link-act"),
+]

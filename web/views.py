@@ -23,10 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import email_preferences as account_email_preferences
 from accounts import services as account_services
-from checkins import links as checkin_links
-from checkins import services as checkin_services
 from checkins.content import FEELINGS
 from checkins.models import CheckIn
 from partners import services
@@ -153,53 +150,44 @@ def totp_qr(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@never_cache
-@ensure_csrf_cookie
-@require_http_methods(["GET", "POST"])
-def reminder_link(request: HttpRequest) -> HttpResponse:
-    """The reminder email's "Snooze it" and "Skip this one", signed out too.
-
-    Opening the link only shows a button: mail scanners that follow links must
-    not act. The press (a POST) acts once; see checkins/links.py."""
-    token = request.POST.get("t", "") if request.method == "POST" else request.GET.get("t", "")
-    context: dict[str, Any] = {"token": token}
-    if request.method == "POST":
-        outcome = checkin_services.prompt_act_by_link(token=token)
-        context.update(result=outcome.result, action=outcome.action)
-    else:
-        data = checkin_links.read(token)
-        if data is None:
-            context["result"] = "expired" if checkin_links.expired(token) else "invalid"
-        else:
-            context.update(action=data["a"], minutes=checkin_links.SNOOZE_MINUTES)
-    response = render(request, "web/reminder_link.html", context)
-    # Only the origin leaves in a Referer (never the token), and the press keeps
-    # an Origin header for the CSRF check ("no-referrer" would send "null").
+def _link_page(
+    request: HttpRequest, template: str, context: dict[str, Any] | None = None
+) -> HttpResponse:
+    response = render(request, template, context)
+    # Links sent before the token moved to the fragment still carry `?t=`: the
+    # page's own requests (its script, styles) then send only the origin as a
+    # Referer, never the address; the API calls keep an Origin for the CSRF
+    # check ("no-referrer" would send "null").
     response["Referrer-Policy"] = "strict-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+@never_cache
+@ensure_csrf_cookie
+@require_GET
+def reminder_link(request: HttpRequest) -> HttpResponse:
+    """The reminder email's "Snooze it" and "Skip this one", signed out too:
+    `/reminder#<token>`. A shell: its script reads the token from the fragment and
+    POSTs it to the API (checkins/link_views.py), so the server never sees it in a
+    URL. Opening the link acts on nothing (mail scanners follow links); a press
+    acts once. See checkins/links.py."""
+    return _link_page(request, "web/reminder_link.html")
 
 
 @never_cache
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def email_unsubscribe(request: HttpRequest) -> HttpResponse:
-    """The link every non-essential email carries (List-Unsubscribe).
+    """An email's unsubscribe link.
 
-    A mail provider's one-click unsubscribe POSTs here with no cookie and no
-    CSRF token (RFC 8058), so the signed token in the link is the whole
-    authority: it can only stop one kind of email for one person. Opening the
-    link shows a button, so a scanner that follows it stops nothing."""
-    token = request.GET.get("t", "")
-    context: dict[str, Any] = {"token": token}
-    if request.method == "POST":
-        kind = account_services.email_unsubscribe(token=token)
-        context.update(done=True, kind=kind)
-    else:
-        found = account_email_preferences.read(token)
-        context["kind"] = found[1] if found else None
-    response = render(request, "web/email_unsubscribe.html", context)
-    # Only the origin leaves in a Referer, never the token.
-    response["Referrer-Policy"] = "strict-origin"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+    In a body it is `/email/unsubscribe#<token>`: a shell whose script POSTs the
+    token to the API (accounts/views.py). The `List-Unsubscribe` header keeps
+    `?t=<token>` (see accounts/email_preferences.unsubscribe_url): a mail
+    provider's one-click unsubscribe POSTs there with no cookie and no CSRF
+    token (RFC 8058), so that POST is answered here, the signed token being the
+    whole authority; it can only stop one kind of email for one person."""
+    if request.method != "POST":
+        return _link_page(request, "web/email_unsubscribe.html")
+    kind = account_services.email_unsubscribe(token=request.GET.get("t", ""))
+    return _link_page(request, "web/email_unsubscribe.html", {"done": True, "kind": kind})
