@@ -126,10 +126,6 @@ def send(*, subscription: Subscription, message: Message) -> None:
         raise PushUnavailable("push service name did not resolve") from None
     host = urlsplit(subscription.endpoint).hostname or ""
     pinned = addresses[0] if addresses else None
-    if pinned is not None and host.strip("[]") != str(pinned):
-        _local.pin = (host, f"[{pinned}]" if pinned.version == 6 else str(pinned))
-    else:
-        _local.pin = None
     info = {
         "endpoint": subscription.endpoint,
         "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
@@ -137,6 +133,12 @@ def send(*, subscription: Subscription, message: Message) -> None:
     headers = {**_vapid_headers(subscription.endpoint), "Urgency": message.urgency}
     # RFC 8030 Topic: a newer message of the same tag replaces one still waiting.
     headers["Topic"] = message.tag
+    if pinned is not None and host.strip("[]") != str(pinned):
+        _local.pin = (host, f"[{pinned}]" if pinned.version == 6 else str(pinned))
+        # The connection is to the address; the request still names the host.
+        headers["Host"] = urlsplit(subscription.endpoint).netloc
+    else:
+        _local.pin = None
     try:
         response = WebPusher(info, requests_session=_session()).send(
             message.payload(),
