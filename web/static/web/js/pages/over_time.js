@@ -4,7 +4,7 @@
 // how many check-ins, never a total, a score or a streak.
 
 import { ApiError, api } from "../lib/api.js";
-import { $, announce, fill, formatShortDate, h } from "../lib/dom.js";
+import { $, announce, fill, formatShortDate, h, whileBusy } from "../lib/dom.js";
 import { partnership, problem, refreshPartnership, startPage } from "../lib/layout.js";
 
 const SPANS = [
@@ -53,8 +53,7 @@ function switchFor(pair) {
   },
   h("span", { class: "switch-track", "aria-hidden": "true" }, h("span", { class: "switch-thumb" })),
   h("span", { class: "switch-label" }, `Look back together with ${name}`));
-  button.addEventListener("click", async () => {
-    button.disabled = true;
+  button.addEventListener("click", () => whileBusy(button, async () => {
     try {
       const updated = await api.patch("partnership", { over_time: !agreed });
       refreshPartnership();
@@ -62,10 +61,9 @@ function switchFor(pair) {
       $("#agree").focus();
       announce(said(updated));
     } catch (error) {
-      button.disabled = false;
       $("#agreement").append(problem(error));
     }
-  });
+  }));
   return button;
 }
 
