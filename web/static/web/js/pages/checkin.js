@@ -1,9 +1,10 @@
 // Check in: a 5 × 5 mood meter (pleasantness across, energy up), feelings,
-// a need, a note, and who sees it. With ?prompt=<id> it answers that reminder.
+// a need, a note, and who sees it. With ?prompt=<id> it answers that reminder;
+// with ?edit=<id> it changes an earlier check-in (saved with PATCH).
 
 import { ApiError, api } from "../lib/api.js";
 import { quadrant } from "../lib/checkins.js";
-import { $, dataJson, fill, h } from "../lib/dom.js";
+import { $, dataJson, fill, formatDate, h } from "../lib/dom.js";
 import { checkedValues, onSubmit, radioValue, value } from "../lib/forms.js";
 import { flashNext, partnership, startPage } from "../lib/layout.js";
 import { NEEDS, mood, say } from "../lib/words.js";
@@ -122,6 +123,61 @@ async function promptFromQuery() {
   return prompt;
 }
 
+/** The check-in named in ?edit=, or null; a missing one says so and is treated as new. */
+async function checkinFromQuery() {
+  const id = new URLSearchParams(window.location.search).get("edit");
+  if (!id) return null;
+  const checkin = await api.maybe(`checkins/${encodeURIComponent(id)}`).catch(() => null);
+  if (!checkin) {
+    const box = $("#prompt-question");
+    box.hidden = false;
+    fill(box, h("p", { class: "muted" }, "That check-in isn't here any more. You can still check in; it is saved as a new one."));
+  }
+  return checkin;
+}
+
+/** Put a saved check-in into the form, to change it. */
+function fillForm(form, checkin) {
+  const cell = document.getElementById(`mood-${checkin.pleasantness}-${checkin.energy}`);
+  if (cell) {
+    cell.checked = true;
+    $("#mood-choice").textContent = mood(checkin.pleasantness, checkin.energy);
+  }
+  for (const box of form.querySelectorAll("input[name=feelings]")) box.checked = checkin.feelings.includes(box.value);
+  $("#feelings").dispatchEvent(new Event("change"));
+  const need = document.getElementById(checkin.need ? `need-${checkin.need}` : "need-unsure");
+  if (need) need.checked = true;
+  form.elements.namedItem("note").value = checkin.note || "";
+  for (const box of form.querySelectorAll("input[name=trigger_ids]")) box.checked = checkin.trigger_ids.includes(box.value);
+  const shared = document.getElementById(checkin.shared ? "share-yes" : "share-no");
+  if (shared) shared.checked = true;
+}
+
+/** Editing: the page says what it changes, and whether the partner sees the change. */
+function editMode(form, checkin, pair) {
+  document.querySelector("h1").textContent = "Change this check-in";
+  document.title = document.title.replace("Check in", "Change this check-in");
+  $(".lead").textContent = `From ${formatDate(checkin.created_at)}. Change anything you like.`;
+  form.querySelector("button[type=submit]").textContent = "Save the changes";
+  if (checkin.shared && pair) {
+    const name = pair.partner.display_name;
+    const when = pair.sharing_paused ? "once you resume sharing" : "as soon as you save";
+    form.prepend(h("p", { class: "notice notice-calm", id: "shared-edit" },
+      `You share this check-in with ${name}: ${name} sees your changes ${when}. `
+      + "To keep it to yourself, choose “Only me” below."));
+  }
+}
+
+function editedMessage(saved, before, pair) {
+  if (!saved.shared) {
+    return before.shared && pair
+      ? `Saved. It is just for you now: ${pair.partner.display_name} no longer sees it.`
+      : "Saved. It is kept just for you.";
+  }
+  const name = pair.partner.display_name;
+  return pair.sharing_paused ? `Saved. ${name} sees the change once you resume sharing.` : `Saved. ${name} sees the change now.`;
+}
+
 function readForm(form, prompt) {
   const picked = form.querySelector("input[name=mood]:checked");
   if (!picked) {
@@ -146,8 +202,21 @@ startPage(async () => {
   buildMoodMeter();
   buildFeelings(form);
   buildNeeds(form);
-  const [pair, prompt] = await Promise.all([partnership(), promptFromQuery(), buildTriggerLinks()]);
+  const [pair, editing] = await Promise.all([partnership(), checkinFromQuery(), buildTriggerLinks()]);
   buildSharing(pair);
+  if (editing) {
+    fillForm(form, editing);
+    editMode(form, editing, pair);
+    onSubmit(form, async () => {
+      const body = readForm(form, null);
+      body.need ||= "";
+      const saved = await api.patch(`checkins/${editing.id}`, body);
+      flashNext(editedMessage(saved, editing, pair));
+      window.location.assign(`/history#checkin-${saved.id}`);
+    });
+    return;
+  }
+  const prompt = await promptFromQuery();
   // One key per visit: pressing save twice (or a retry) records one check-in.
   const idempotencyKey = randomKey();
   onSubmit(form, async () => {

@@ -1,10 +1,12 @@
 // History: pleasantness and energy over the last eight weeks, drawn as SVG,
 // and the needs and feelings named most. A table carries the same numbers for
-// anyone who would rather read than look.
+// anyone who would rather read than look. Below, my recent check-ins, a page
+// at a time, each shared or unshared, changed or deleted like a trigger.
 
 import { api } from "../lib/api.js";
-import { $, fill, formatDateTime, formatShortDate, h } from "../lib/dom.js";
-import { startPage } from "../lib/layout.js";
+import { checkinSummary, responseList } from "../lib/checkins.js";
+import { $, announce, fill, focusOn, formatDate, formatDateTime, formatShortDate, h } from "../lib/dom.js";
+import { partnership, problem, startPage } from "../lib/layout.js";
 import { NEEDS, mood, say } from "../lib/words.js";
 
 const WEEKS = 8;
@@ -111,7 +113,156 @@ function bars(entries, words) {
   }));
 }
 
+// ---- My recent check-ins -------------------------------------------------
+
+const PAGE_SIZE = 10;
+let pair = null;
+let nextPage = null;
+
+function shareBox(checkin, li) {
+  const box = h("div", { class: "share" });
+  if (!pair) {
+    box.append(h("p", { class: "muted" }, "Only you can see this."));
+    return box;
+  }
+  const name = pair.partner.display_name;
+  const toggle = async (share) => {
+    try {
+      const updated = await api.patch(`checkins/${checkin.id}`, { shared: share });
+      const fresh = checkinCard(updated);
+      li.replaceWith(fresh);
+      fresh.querySelector("[role=switch]").focus();
+      announce(share ? `Shared with ${name}.` : `Stopped sharing. ${name} no longer sees it.`);
+    } catch (error) {
+      box.append(problem(error));
+    }
+  };
+  const statusId = `checkin-share-status-${checkin.id}`;
+  const switchButton = h("button", {
+    type: "button", role: "switch", class: "switch", "aria-checked": String(checkin.shared),
+    "aria-describedby": statusId,
+  },
+  h("span", { class: "switch-track", "aria-hidden": "true" }, h("span", { class: "switch-thumb" })),
+  h("span", { class: "switch-label" }, `Share with ${name}`),
+  h("span", { class: "switch-state", "aria-hidden": "true" }, checkin.shared ? " · On" : " · Off"));
+  switchButton.addEventListener("click", () => toggle(!checkin.shared));
+  const status = h("p", { class: "share-status", id: statusId });
+  if (checkin.shared) {
+    status.append(`${name} can see this check-in, note included, since ${formatDate(checkin.shared_at)}.`);
+    if (pair.sharing_paused) status.append(" Your sharing is paused, so right now they see nothing.");
+  } else {
+    status.append("Only you can see this.");
+  }
+  box.append(switchButton, status);
+  return box;
+}
+
+function actions(checkin, li) {
+  const box = h("div", { class: "actions" });
+  const edit = h("a", { class: "button button-quiet", href: `/checkin?edit=${checkin.id}` }, "Edit");
+  const remove = h("button", { type: "button", class: "button-quiet" }, "Delete");
+  remove.addEventListener("click", () => {
+    const sure = h("button", { type: "button", class: "button-danger" }, "Delete this check-in");
+    const keep = h("button", { type: "button", class: "button-quiet" }, "Keep it");
+    const partnerSees = checkin.shared && pair ? ` ${pair.partner.display_name} will no longer see it.` : "";
+    const confirmBox = h("div", { class: "confirm", role: "group", "aria-label": "Delete for good?" },
+      h("p", {}, `Delete this check-in for good?${partnerSees}`), sure, " ", keep);
+    box.replaceWith(confirmBox);
+    keep.focus();
+    keep.addEventListener("click", () => {
+      confirmBox.replaceWith(box);
+      remove.focus();
+    });
+    sure.addEventListener("click", async () => {
+      try {
+        await api.delete(`checkins/${checkin.id}`);
+      } catch (error) {
+        confirmBox.append(problem(error));
+        return;
+      }
+      const after = li.nextElementSibling || li.previousElementSibling;
+      li.remove();
+      if (!$("#checkin-list").children.length) fill($("#checkin-list"), emptyLine());
+      focusOn(after?.querySelector("h3") || $("#checkins-title"));
+      announce("The check-in is deleted.");
+    });
+  });
+  box.append(edit, " ", remove);
+  return box;
+}
+
+function checkinCard(checkin) {
+  const li = h("li", { id: `checkin-${checkin.id}` });
+  const titleId = `checkin-title-${checkin.id}`;
+  li.append(h("article", { class: "card item", "aria-labelledby": titleId },
+    h("h3", { id: titleId, tabindex: "-1" }, formatDateTime(checkin.created_at)),
+    checkinSummary(checkin),
+    checkin.responses?.length && pair ? responseList(checkin.responses, pair.partner.display_name) : null,
+    shareBox(checkin, li),
+    actions(checkin, li)));
+  return li;
+}
+
+function emptyLine() {
+  return h("li", { class: "empty muted" }, "No check-ins yet. ", h("a", { href: "/checkin" }, "Check in"), " whenever you like.");
+}
+
+/** One page of check-ins, newest first; `more` adds the next page below. */
+async function loadCheckins(more = false) {
+  const path = more && nextPage ? nextPage : `checkins?page_size=${PAGE_SIZE}`;
+  const page = await api.get(path);
+  const list = $("#checkin-list");
+  const cards = page.results.map(checkinCard);
+  if (more) list.append(...cards);
+  else fill(list, cards.length ? cards : emptyLine());
+  nextPage = page.next ? page.next.slice(page.next.indexOf("/api/v1/") + "/api/v1/".length) : null;
+  $("#more-checkins-holder").hidden = !nextPage;
+  return cards;
+}
+
+function wireMore() {
+  const button = $("#more-checkins");
+  button.addEventListener("click", async () => {
+    if (button.getAttribute("aria-disabled") === "true") return;
+    button.setAttribute("aria-disabled", "true");
+    try {
+      const cards = await loadCheckins(true);
+      announce(cards.length === 1 ? "One more check-in." : `${cards.length} more check-ins.`);
+      if (!nextPage) focusOn(cards[0]?.querySelector("h3") || $("#checkins-title"));
+    } catch (error) {
+      button.after(problem(error));
+    } finally {
+      button.removeAttribute("aria-disabled");
+    }
+  });
+}
+
+async function showCheckins() {
+  pair = await partnership();
+  if (pair) {
+    $("#checkins-what").textContent = `When you share a check-in, ${pair.partner.display_name} sees its mood, `
+      + "feelings, need and note, never the triggers you linked to it.";
+  }
+  if (pair?.sharing_paused) {
+    fill($("#share-context"), h("div", { class: "notice notice-calm" }, h("p", {},
+      `Your sharing is paused: ${pair.partner.display_name} sees none of your check-ins right now. `,
+      h("a", { href: "/settings" }, "Resume in Settings"), " when you are ready.")));
+  }
+  wireMore();
+  await loadCheckins();
+  // Back from changing one (/history#checkin-<id>): show it and put focus there.
+  const target = window.location.hash.startsWith("#checkin-") && document.getElementById(window.location.hash.slice(1));
+  if (target) {
+    target.scrollIntoView();
+    focusOn(target.querySelector("h3"));
+  }
+}
+
 startPage(async () => {
+  await Promise.all([showCharts(), showCheckins()]);
+});
+
+async function showCharts() {
   const end = new Date();
   const start = new Date(end.getTime() - WEEKS * 7 * DAY);
   const checkins = (await api.list("checkins", { until: start, limit: 1000 }))
@@ -141,4 +292,4 @@ startPage(async () => {
   fill($("#needs"), needs.length ? bars(needs, NEEDS) : h("p", { class: "muted" }, "You have not named a need yet."));
   const feelings = counted(checkins.flatMap((c) => c.feelings)).slice(0, 8);
   fill($("#feelings"), feelings.length ? bars(feelings, null) : h("p", { class: "muted" }, "You have not named a feeling yet."));
-});
+}

@@ -1,8 +1,11 @@
-// My triggers, boundaries and self-care notes: list, add, edit, delete, and
-// share or stop sharing each one with the current partner.
+// My triggers, boundaries and self-care notes: list, add (from an example if
+// the person likes), edit, delete, and share or stop sharing each one with the
+// current partner. The first share of an item with this partner shows first
+// what the partner will see; later shares go straight through.
 
 import { api } from "../lib/api.js";
-import { $, announce, dataJson, fill, formatDate, h } from "../lib/dom.js";
+import { $, announce, dataJson, fill, focusOn, formatDate, h } from "../lib/dom.js";
+import { EXAMPLES, fillFromExample } from "../lib/examples.js";
 import { checkedValues, clearErrors, onSubmit, value } from "../lib/forms.js";
 import { partnership, problem, startPage } from "../lib/layout.js";
 import * as words from "../lib/words.js";
@@ -43,6 +46,17 @@ const KINDS = {
 };
 
 let pair = null;
+// The items this person has shared with the current partnership at some time
+// (from their consent log): sharing one of those again needs no preview.
+const sharedBefore = new Set();
+
+async function loadSharedBefore() {
+  if (!pair) return;
+  const events = await api.list("consent-log", { limit: 1000 });
+  for (const event of events) {
+    if (event.kind === "share_granted" && event.partnership === pair.id) sharedBefore.add(event.item_id);
+  }
+}
 
 function fillChoices() {
   for (const select of document.querySelectorAll("select[data-choices]")) {
@@ -81,6 +95,52 @@ function detailList(kind, item) {
   ]));
 }
 
+/**
+ * "What Bob will see": the item exactly as the partner's page shows it (never
+ * the private notes), with a confirm and a cancel. Resolves true to share.
+ */
+function confirmFirstShare(kindName, item) {
+  const kind = KINDS[kindName];
+  const name = pair.partner.display_name;
+  return new Promise((resolve) => {
+    const opener = document.activeElement;
+    const share = h("button", { type: "button", id: "confirm-first-share" }, `Share with ${name}`);
+    const keep = h("button", { type: "button", class: "button-quiet", id: "keep-private" }, "Not now");
+    const dialog = h("dialog", {
+      class: "reauth first-share", "aria-labelledby": "first-share-title", "aria-describedby": "first-share-what",
+    },
+    h("h2", { id: "first-share-title" }, `What ${name} will see`),
+    h("p", { id: "first-share-what" }, `If you share this ${kind.one}, ${name} sees exactly this, `
+      + `and any change you make to it later. Your private notes stay with you. You can stop sharing at any time.`),
+    h("article", { class: "card item preview", "aria-label": `Preview of what ${name} will see` },
+      h("p", { class: "preview-title" }, h("strong", {}, kind.heading(item))),
+      h("p", { class: "meta" }, kind.meta(item)),
+      detailList(kind, item)),
+    pair.sharing_paused
+      ? h("p", { class: "hint" }, `Your sharing is paused, so ${name} sees it only once you resume.`)
+      : null,
+    h("p", { class: "actions" }, share, " ", keep));
+    let settled = false;
+    function finish(yes) {
+      if (settled) return;
+      settled = true;
+      if (dialog.open) dialog.close();
+      dialog.remove();
+      if (!yes && opener instanceof HTMLElement && opener.isConnected) opener.focus();
+      resolve(yes);
+    }
+    dialog.addEventListener("cancel", (event) => {
+      event.preventDefault();
+      finish(false);
+    });
+    share.addEventListener("click", () => finish(true));
+    keep.addEventListener("click", () => finish(false));
+    document.body.append(dialog);
+    dialog.showModal();
+    share.focus();
+  });
+}
+
 function sharePart(kindName, item, li) {
   const box = h("div", { class: "share" });
   if (!pair) {
@@ -90,10 +150,15 @@ function sharePart(kindName, item, li) {
   }
   const name = pair.partner.display_name;
   const toggle = async (share) => {
+    if (share && !sharedBefore.has(item.id) && !(await confirmFirstShare(kindName, item))) {
+      announce(`Not shared. Only you can see this ${KINDS[kindName].one}.`);
+      return;
+    }
     try {
       const updated = share
         ? await api.post(`${kindName}/${item.id}/share`)
         : await api.delete(`${kindName}/${item.id}/share`);
+      if (share) sharedBefore.add(item.id);
       const fresh = itemCard(kindName, updated);
       li.replaceWith(fresh);
       fresh.querySelector("[role=switch]").focus();
@@ -102,12 +167,15 @@ function sharePart(kindName, item, li) {
       box.append(problem(error));
     }
   };
+  // Named for what it does ("Share with Bob"); aria-checked says whether it is
+  // on, and the words beside it say the same for the eye.
   const switchButton = h("button", {
     type: "button", role: "switch", class: "switch", "aria-checked": String(item.shared),
     "aria-describedby": `share-status-${item.id}`,
   },
   h("span", { class: "switch-track", "aria-hidden": "true" }, h("span", { class: "switch-thumb" })),
-  h("span", { class: "switch-label" }, `Shared with ${name}`));
+  h("span", { class: "switch-label" }, `Share with ${name}`),
+  h("span", { class: "switch-state", "aria-hidden": "true" }, item.shared ? " · On" : " · Off"));
   switchButton.addEventListener("click", () => toggle(!item.shared));
   box.append(switchButton);
   const status = h("p", { class: "share-status", id: `share-status-${item.id}` });
@@ -208,9 +276,53 @@ function openForm(kindName, item = null, li = null) {
       }
     }
   }
+  form.querySelector(".shared-edit")?.remove();
+  form.removeAttribute("aria-describedby");
+  if (item?.shared && pair) {
+    const note = sharedEditNote(kind, form);
+    form.querySelector("h3").after(note);
+    form.setAttribute("aria-describedby", note.id);
+  }
+  const examples = form.querySelector("[data-examples]");
+  if (examples) {
+    examples.hidden = Boolean(item);
+    examples.querySelector("details")?.removeAttribute("open");
+  }
   form.hidden = false;
   $(kind.add).setAttribute("aria-expanded", String(!item));
   form.querySelector("h3").focus();
+}
+
+/** In the form of a shared item: the partner sees what is saved. */
+function sharedEditNote(kind, form) {
+  const name = pair.partner.display_name;
+  const id = `${form.id}-shared-edit`;
+  const when = pair.sharing_paused ? "once you resume sharing" : "as soon as you save";
+  return h("p", { class: "notice notice-calm shared-edit", id },
+    `You share this ${kind.one} with ${name}: ${name} sees your changes ${when}. `
+    + "Your private notes stay private.");
+}
+
+/** "Start from an example": fills the new-item form; nothing is saved until Save. */
+function wireExamples(kindName) {
+  const form = $(KINDS[kindName].form);
+  const holder = form.querySelector("[data-examples]");
+  if (!holder) return;
+  const first = form.querySelector("input[type=text], textarea");
+  const list = h("ul", { class: "example-list" }, EXAMPLES[kindName].map((example) => {
+    const button = h("button", { type: "button", class: "button-quiet" }, example.label);
+    button.addEventListener("click", () => {
+      fillFromExample(form, example.fields);
+      holder.querySelector("details").open = false;
+      focusOn(first);
+      announce(`Filled in from the example "${example.label}". Change anything you like; it is saved only when you press Save.`);
+    });
+    return h("li", {}, button);
+  }));
+  fill(holder, h("details", { class: "examples" },
+    h("summary", {}, "Start from an example"),
+    h("p", { class: "hint" }, "Pick one to fill in the form, then make it yours. Nothing is saved until you press Save."),
+    list));
 }
 
 /** Hide the form, back in its place above the list, and show the item it edited. */
@@ -238,6 +350,7 @@ function wireForm(kindName) {
     closeForm(kindName);
     (id ? document.getElementById(`title-${id}`) : $(kind.add)).focus();
   });
+  wireExamples(kindName);
   onSubmit(form, async () => {
     const body = readItem(form, kind);
     const id = form.dataset.editing;
@@ -245,8 +358,17 @@ function wireForm(kindName) {
     closeForm(kindName);
     await loadList(kindName);
     document.getElementById(`title-${saved.id}`)?.focus();
-    announce(`Saved. The ${kind.one} is ${saved.shared ? "shared" : "private"}.`);
+    announce(savedMessage(kind, saved, Boolean(id)));
   });
+}
+
+function savedMessage(kind, saved, edited) {
+  if (!saved.shared || !pair) return `Saved. The ${kind.one} is private: only you can see it.`;
+  const name = pair.partner.display_name;
+  if (!edited) return `Saved. The ${kind.one} is shared with ${name}.`;
+  return pair.sharing_paused
+    ? `Saved. ${name} sees the change once you resume sharing.`
+    : `Saved. ${name} sees the change now.`;
 }
 
 function shareContext() {
@@ -266,6 +388,7 @@ startPage(async () => {
   fillChoices();
   pair = await partnership();
   shareContext();
+  await loadSharedBefore();
   wireForm("triggers");
   wireForm("boundaries");
   wireForm("self-care");
