@@ -190,3 +190,22 @@ def test_a_quiet_page_asks_conditionally_and_a_hidden_one_not_at_all(
     become(bob, "visible")
     bob.wait_for_timeout(QUICK_MS * 2)
     assert len(looks) > before
+
+
+def test_a_check_in_alice_deletes_leaves_today_in_place(
+    new_context: NewContext, base_url: str
+) -> None:
+    alice, _ = a_new_pair()
+    checkin, _ = checkin_services.checkin_create(
+        owner=alice, fields={"pleasantness": -1, "energy": -2, "need": "space", "shared": True}
+    )
+    bob = bob_on(new_context, base_url, "/today")
+    shown = bob.locator(f"#checkin-{checkin.pk}")
+    expect(shown).to_contain_text("Would like")
+    expect(nav_badge(bob)).to_have_accessible_name("Today 1 new")
+
+    checkin_services.checkin_delete(checkin=checkin)
+
+    expect(shown).to_have_text("Alice stopped sharing this.")
+    expect(bob.locator("#announcer")).to_have_text("Alice stopped sharing this.")
+    expect(nav_badge(bob)).to_have_accessible_name("Today")

@@ -124,6 +124,9 @@ export function namePartner(name) {
   partnerName = name || null;
 }
 
+// One of the partner's items, or something done to it: `partner/<kind>/<id>[/...]`.
+const PARTNER_ITEM = /^partner\/[a-z-]+\/[0-9a-f-]{36}(\/|$|\?)/;
+
 /** Sent on `document` when something of the partner's has gone from under a page. */
 export const PARTNER_GONE_EVENT = "attune:partner-gone";
 
@@ -133,7 +136,7 @@ export const PARTNER_GONE_EVENT = "attune:partner-gone";
  * the page is told, so it can follow at once.
  */
 function partnerItemGone(path, status, data) {
-  if (status !== 404 || !path.startsWith("partner/")) return null;
+  if (status !== 404 || !PARTNER_ITEM.test(path)) return null;
   document.dispatchEvent(new CustomEvent(PARTNER_GONE_EVENT));
   const message = `${partnerName || "Your partner"} stopped sharing this, so it isn't here any more.`;
   return new ApiError(404, [{ code: "partner_stopped_sharing", message }], data);
