@@ -5,8 +5,10 @@ as tests/checkins/test_delivery_e2e.py does."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.test import Client
+from rest_framework.test import APIClient
 
 from checkins import services
 from checkins.models import Prompt
@@ -19,7 +21,7 @@ processes = delivery.processes
 
 
 def _token(body: str, label: str) -> str:
-    match = re.search(rf"{label}: https://attune\.test/reminder\?t=(\S+)", body)
+    match = re.search(rf"{label}: https://attune\.test/reminder#(\S+)", body)
     assert match, body
     return match.group(1)
 
@@ -32,14 +34,22 @@ def test_it_skips_from_a_worker_sent_email_once(processes: Processes) -> None:
     (message,) = outbox(processes)
     body = message.get_payload(decode=True).decode()
     token = _token(body, "Or skip this one")
-    client = Client()  # signed out
+    assert "?t=" not in body
+    api = APIClient()  # signed out
 
-    assert "Skip this one</button>" in client.get(f"/reminder?t={token}").content.decode()
+    def press(token: str) -> Any:
+        return api.post("/api/v1/reminder-link/act", {"token": token}, format="json")
+
+    # A link scanner's GET of the page acts on nothing.
+    assert Client().get("/reminder").status_code == 200
+    preview = api.post("/api/v1/reminder-link/preview", {"token": token}, format="json")
+    assert preview.json()["action"] == "skip"
     assert Prompt.objects.get().status == Prompt.Status.PENDING
 
-    assert "Skipped" in client.post("/reminder", {"t": token}).content.decode()
+    assert press(token).json()["result"] == "skipped"
     assert Prompt.objects.get().status == Prompt.Status.SKIPPED
-    replay = client.post("/reminder", {"t": _token(body, "Snooze it")}).content.decode()
-    assert "already taken care of" in replay
+    replay = press(_token(body, "Snooze it"))
+    assert replay.status_code == 409
+    assert replay.json()["errors"][0]["code"] == "reminder_link_used"
     prompt = Prompt.objects.get()
     assert (prompt.status, prompt.snoozed_until) == (Prompt.Status.SKIPPED, None)

@@ -24,20 +24,22 @@ const ASK = {
   },
 };
 
-/** What each way a link stops working means, and what to do instead (by code). */
+/** What each way a link stops working means, and what to do instead (by the API's code). */
 const UNUSABLE = {
   reminder_link_used: {
     title: "This reminder was already taken care of",
+    why: "It has been answered, skipped or snoozed since this email was sent.",
     next: "Nothing changed now. Your next reminder comes at its usual time, and Today "
       + "is always there if you'd like to check in.",
   },
   reminder_link_expired: {
     title: "This link has run its course",
-    next: "Reminder links work for a few days. Nothing changed; the next reminder will "
-      + "come as usual.",
+    why: "Reminder links work for a few days, and this one's days have passed.",
+    next: "Nothing changed; the next reminder will come as usual.",
   },
   invalid_reminder_link: {
     title: "This link doesn't look complete",
+    why: "Perhaps part of it went missing when it was copied.",
     next: "Please open the link from your email again, exactly as it came. Nothing changed.",
   },
 };
@@ -58,10 +60,10 @@ function show(id) {
   return $(id);
 }
 
-function unusable(code, message) {
+function unusable(code, why = "") {
   const words = UNUSABLE[code] || UNUSABLE.invalid_reminder_link;
   $("#reminder-unusable-title").textContent = words.title;
-  $("#reminder-problem").textContent = message || NO_TOKEN;
+  $("#reminder-problem").textContent = why || words.why;
   $("#reminder-next").textContent = words.next;
   return show("#reminder-unusable");
 }
@@ -89,7 +91,7 @@ function wire(token) {
     } catch (error) {
       if (!aboutTheLink(error)) throw error;
       forgetLinkToken(TOKEN_KEY);
-      return unusable(error.errors[0].code, error.message);
+      return unusable(error.errors[0].code);
     }
     forgetLinkToken(TOKEN_KEY);
     return done(result);
@@ -108,7 +110,7 @@ startPage(async () => {
   } catch (error) {
     if (!aboutTheLink(error)) throw error;
     forgetLinkToken(TOKEN_KEY);
-    unusable(error.errors[0].code, error.message);
+    unusable(error.errors[0].code);
     return;
   }
   const ask = ASK[preview.action];
