@@ -159,6 +159,7 @@ class Response(models.Model):
 
     It is the responder's: when the check-in is deleted it stays with them,
     detached, so what they keep never tells whether the check-in still exists.
+    One per person per check-in: a second one replaces the first.
     """
 
     class Kind(models.TextChoices):
@@ -179,6 +180,13 @@ class Response(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["checkin", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checkin", "responder"],
+                condition=Q(checkin__isnull=False),
+                name="one_response_per_person",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} response"

@@ -363,6 +363,8 @@ def _create(*, owner: User, fields: dict[str, Any], idempotency_key: str) -> Che
             raise Invalid("No such check-in reminder.", code="does_not_exist", param="prompt")
         if prompt.status == Prompt.Status.ANSWERED:
             raise Conflict("This reminder was answered already.", code="prompt_answered")
+    else:
+        prompt = _waiting_prompt(owner, now=now)
     checkin = CheckIn.objects.create(
         owner=owner,
         prompt=prompt,
@@ -380,6 +382,25 @@ def _create(*, owner: User, fields: dict[str, Any], idempotency_key: str) -> Che
         checkin.save(update_fields=["shared_with", "shared_at"])
     sharing.item_changed(item=checkin)
     return checkin
+
+
+def _waiting_prompt(owner: User, *, now: datetime) -> Prompt | None:
+    """A check-in made without naming a prompt answers the one waiting (pending,
+    snoozed or not, whose slot has come), so no reminder nags about it later.
+    Older ones still waiting are answered by it too; the latest is linked."""
+    waiting = list(
+        Prompt.objects.select_for_update()
+        .filter(user=owner, status=Prompt.Status.PENDING, slot_at__lte=now)
+        .order_by("-slot_at")
+    )
+    if not waiting:
+        return None
+    older = [prompt.pk for prompt in waiting[1:]]
+    if older:
+        Prompt.objects.filter(pk__in=older).update(
+            status=Prompt.Status.ANSWERED, answered_at=now, snoozed_until=None
+        )
+    return waiting[0]
 
 
 def _set_triggers(checkin: CheckIn, trigger_ids: list[Any]) -> None:
@@ -427,29 +448,62 @@ def checkin_delete(*, checkin: CheckIn) -> None:
         sharing.item_changed(item=checkin, before=before, deleted=True)
 
 
-def response_create(*, checkin: CheckIn, by: User, kind: str, note: str = "") -> Response:
-    """The partner answers a shared check-in (the caller checked that they see it)."""
+def response_send(
+    *, checkin: CheckIn, by: User, kind: str, note: str = ""
+) -> tuple[Response, bool]:
+    """The partner answers a shared check-in (the caller checked that they see it).
+
+    One response per person per check-in: sending again replaces the kind and the
+    note of the first. Returns (response, created). Only the first one tells the
+    check-in's owner (a `response` in their stream, which may email them);
+    a change updates both pages quietly, so changing one's mind sends no second
+    email."""
     if checkin.shared_with_id is None:
         raise NotFound()
     with transaction.atomic():
-        response = Response.objects.create(
-            checkin=checkin,
-            responder=by,
-            partnership_id=checkin.shared_with_id,
-            kind=kind,
-            note=note,
-        )
-        stream.record(
-            recipient_id=checkin.owner_id,
-            kind=Notification.Kind.RESPONSE,
-            partnership_id=checkin.shared_with_id,
-            target_type="checkin",
-            target_id=checkin.pk,
-        )
-        feed.touch(
-            [(checkin.owner_id, "checkin", checkin.pk), (by.pk, "partner_checkin", checkin.pk)]
-        )
-    return response
+        # The check-in's row orders two sends at once: the second finds the first.
+        CheckIn.objects.select_for_update().filter(pk=checkin.pk).first()
+        response = Response.objects.filter(checkin=checkin, responder=by).first()
+        created = response is None
+        if response is None:
+            response = Response.objects.create(
+                checkin=checkin,
+                responder=by,
+                partnership_id=checkin.shared_with_id,
+                kind=kind,
+                note=note,
+            )
+            stream.record(
+                recipient_id=checkin.owner_id,
+                kind=Notification.Kind.RESPONSE,
+                partnership_id=checkin.shared_with_id,
+                target_type="checkin",
+                target_id=checkin.pk,
+            )
+        else:
+            response.kind, response.note = kind, note
+            response.save(update_fields=["kind", "note"])
+        _responses_touched(checkin, by)
+    return response, created
+
+
+def response_create(*, checkin: CheckIn, by: User, kind: str, note: str = "") -> Response:
+    """`response_send`, for callers that need only the response."""
+    return response_send(checkin=checkin, by=by, kind=kind, note=note)[0]
+
+
+def response_withdraw(*, checkin: CheckIn, by: User) -> None:
+    """The responder takes their response back. The owner's stream keeps the
+    entry it had (it names the check-in, not the response); their page updates."""
+    with transaction.atomic():
+        deleted, _ = Response.objects.filter(checkin=checkin, responder=by).delete()
+        if not deleted:
+            raise NotFound("You have not responded to this check-in.")
+        _responses_touched(checkin, by)
+
+
+def _responses_touched(checkin: CheckIn, by: User) -> None:
+    feed.touch([(checkin.owner_id, "checkin", checkin.pk), (by.pk, "partner_checkin", checkin.pk)])
 
 
 # --- Links in the reminder email --------------------------------------------------

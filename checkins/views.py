@@ -9,7 +9,7 @@ from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.generics import CreateAPIView, GenericAPIView, ListAPIView, ListCreateAPIView
+from rest_framework.generics import GenericAPIView, ListAPIView, ListCreateAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -200,16 +200,33 @@ class PartnerCheckInDetail(GenericAPIView):
         return Response(PartnerCheckInSerializer(checkin).data)
 
 
-class PartnerCheckInResponses(CreateAPIView):
+class PartnerCheckInResponses(GenericAPIView):
+    """My one response to a check-in my partner shares with me.
+
+    POST sends it (201), or, when I have responded already, replaces its kind
+    and note (200): one response per person per check-in. Only the first tells
+    my partner (a `response` activity, which may email them); a change shows on
+    their page without a second notice. DELETE takes it back (204)."""
+
     serializer_class = ResponseSerializer
     throttle_classes = [WriteRateThrottle]
     throttle_scope = "responses"
 
+    @extend_schema(responses={201: ResponseSerializer, 200: ResponseSerializer})
     def post(self, request: Request, checkin_id: str) -> Response:
         viewer = request_viewer(request)
         checkin = selectors.partner_checkin(viewer=viewer, checkin_id=checkin_id)
         data = _validated(self)
-        response = services.response_create(
+        response, created = services.response_send(
             checkin=checkin, by=viewer.user, kind=data["kind"], note=data.get("note", "")
         )
-        return Response(ResponseSerializer(response).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ResponseSerializer(response).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    def delete(self, request: Request, checkin_id: str) -> Response:
+        viewer = request_viewer(request)
+        checkin = selectors.partner_checkin(viewer=viewer, checkin_id=checkin_id)
+        services.response_withdraw(checkin=checkin, by=viewer.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

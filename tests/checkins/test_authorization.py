@@ -84,7 +84,9 @@ _TABLE: list[tuple[str, str, dict[str, Any] | None, str]] = [
     # What my partner shares with me now: bob, while shared and not paused.
     ("GET", "partner/checkins", None,                    "200 200 200 200 200 200 200 200 401"),
     ("GET", "partner/checkins/{id}", None,               "404 200 404 404 404 404 404 404 401"),
-    ("POST", "partner/checkins/{id}/responses", RESPOND, "404 201 404 404 404 404 404 404 401"),
+    # bob responded already where shared: a second POST replaces his one response.
+    ("POST", "partner/checkins/{id}/responses", RESPOND, "404 200 404 404 404 404 404 404 401"),
+    ("DELETE", "partner/checkins/{id}/responses", None,  "404 204 404 404 404 404 404 404 401"),
     # Us over time, before anyone agreed (once both agree: tests/checkins/test_over_time.py).
     ("GET", "checkins/over-time", None,                  "409 409 409 409 409 404 409 404 401"),
 ]
@@ -331,7 +333,12 @@ def _created(world: World, row: Row, body: Any, before: dict, after: dict) -> No
     assert checkin.shared_with_id is None
     assert body["id"] == str(checkin.pk)
     assert after["checkins"] >= before["checkins"]
-    authz.unchanged_but(before, after, "checkins")
+    # A check-in made without a prompt answers the one waiting for its maker.
+    answered = {row[0] for row in after["prompts"] - before["prompts"]}
+    waiting = {world.prompt.pk, world.bobs_prompt.pk}
+    assert answered == {p.pk for p in Prompt.objects.filter(pk__in=waiting, user=checkin.owner)}
+    assert checkin.prompt_id in answered | {None}
+    authz.unchanged_but(before, after, "checkins", "prompts")
 
 
 def _edited(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
@@ -361,19 +368,22 @@ def _deleted(world: World, row: Row, body: Any, before: dict, after: dict) -> No
 
 
 def _responded(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
-    new = Response.objects.exclude(pk__in=[row[0] for row in before["responses"]])
-    (response,) = new
-    assert response.checkin_id == world.subject.pk
-    assert response.responder == world.users[row.actor]
+    # bob's one response is replaced, not joined by a second; alice is not told again.
+    assert world.bobs_response is not None
+    response = Response.objects.get(checkin=world.subject, responder=world.users[row.actor])
+    assert response.pk == world.bobs_response.pk
     assert response.partnership_id == authz.current_partnership(world.users["alice"]).pk
     assert (response.kind, response.note) == (RESPOND["kind"], RESPOND["note"])
     assert body["id"] == str(response.pk)
-    notified = after["notifications"] - before["notifications"]
-    assert [(recipient, kind) for _, recipient, kind in notified] == [
-        (world.users["alice"].pk, Notification.Kind.RESPONSE)
-    ]
-    assert after["notifications"] >= before["notifications"]
-    authz.unchanged_but(before, after, "responses", "notifications")
+    assert {r[0] for r in after["responses"]} == {r[0] for r in before["responses"]}
+    authz.unchanged_but(before, after, "responses")
+
+
+def _withdrawn(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
+    assert world.bobs_response is not None
+    gone = world.bobs_response.pk
+    assert {r[0] for r in after["responses"]} == {r[0] for r in before["responses"]} - {gone}
+    authz.unchanged_but(before, after, "responses")
 
 
 EFFECTS: dict[tuple[str, str], authz.Effect] = {
@@ -384,6 +394,7 @@ EFFECTS: dict[tuple[str, str], authz.Effect] = {
     ("PATCH", "checkins/{id}"): _edited,
     ("DELETE", "checkins/{id}"): _deleted,
     ("POST", "partner/checkins/{id}/responses"): _responded,
+    ("DELETE", "partner/checkins/{id}/responses"): _withdrawn,
 }
 
 
@@ -512,13 +523,13 @@ def test_it_accepts_a_response_only_while_the_checkin_is_visible(
     pause(True)
     assert answer() == 404
     pause(False)
-    assert answer() == 201
+    assert answer() == 200  # his one response, sent again
     share(False)
     assert answer() == 404
     share(True)
-    assert answer() == 201
-    assert Response.objects.filter(checkin=checkin, responder=bob).count() == 3
-    assert len(alice_api.get(detail).json()["responses"]) == 3
+    assert answer() == 200
+    assert Response.objects.filter(checkin=checkin, responder=bob).count() == 1
+    assert len(alice_api.get(detail).json()["responses"]) == 1
 
 
 def test_it_ends_shares_with_the_partnership_and_shows_the_next_partner_nothing(
@@ -590,7 +601,7 @@ def test_it_pauses_only_the_side_of_whoever_pauses(
     # bob paused his own sharing; what alice shares with him stays in view.
     assert partner_list(bob_api) == [str(world.subject.pk)]
     assert bob_api.get(f"/api/v1/partner/checkins/{world.subject.pk}").status_code == 200
-    assert respond(bob_api, world.subject).status_code == 201
+    assert respond(bob_api, world.subject).status_code == 200  # his one response, sent again
 
 
 def test_it_lets_nobody_but_the_owner_share_edit_or_delete_an_answer(
