@@ -3,26 +3,36 @@
 One row per actor of the harness (tests/authz.py), method and route, on the world
 of tests/partners/test_authorization.py: alice, her partner bob, her ex-partner
 dave, her next partner erin, carol a stranger, and alice's pending invitation.
-Each answer holds only the caller's own data.
+Each answer holds only the caller's own data. An email's unsubscribe link is
+open to anyone who holds it: it stops one kind of email for the one person it
+names, whoever sends it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
+from django.utils.functional import lazy
 from rest_framework.test import APIClient
 
+from accounts import email_preferences
 from accounts.models import User
 from partners.models import Invitation
 from tests import authz
 from tests.authz import Cast, Row
 from tests.factories import PASSWORD
-from tests.partners.test_authorization import World, as_effect, build, snapshot
+from tests.partners.test_authorization import World, as_effect, build
+from tests.partners.test_authorization import snapshot as partners_snapshot
 
 pytestmark = pytest.mark.django_db
 
 RENAME = {"display_name": "Renamed"}
+# The harness's bodies are fixed before any world exists: the unsubscribe token
+# is minted by the setup and read when the request is encoded.
+_minted: dict[str, str] = {}
+ALICES_LINK = {"token": lazy(lambda: _minted["token"], str)()}
 ERASE = {"password": PASSWORD}
 
 # fmt: off
@@ -35,6 +45,11 @@ ROWS = authz.rows("default", authz.ACTORS, [
     ("DELETE", "me", ERASE,                                 "204 204 204 204 204 401"),
     # me/export: everything the caller owns, and nothing of anyone else.
     ("GET", "me/export", None,                              "200 200 200 200 200 401"),
+]) + authz.rows("unsubscribe", authz.ACTORS, [
+    # An email's unsubscribe link: the token is the authority, whoever holds it. It
+    # stops alice's reminder emails, for anyone who sends it, and nothing else.
+    ("POST", "unsubscribe/preview", ALICES_LINK,            "200 200 200 200 200 200"),
+    ("POST", "unsubscribe", ALICES_LINK,                    "200 200 200 200 200 200"),
 ])
 # fmt: on
 
@@ -64,11 +79,44 @@ def _erased(world: World, user: User, before: dict, after: dict) -> None:
     assert User.objects.filter(pk=alice.pk).exists() == (user.pk != alice.pk)
 
 
+def with_unsubscribe_link(cast_: Cast) -> World:
+    """The world, and the unsubscribe link of an email to alice about reminders."""
+    _minted["token"] = email_preferences.token_for(cast_.alice, "reminders")
+    return build(cast_)
+
+
+def snapshot() -> authz.Snapshot:
+    return {
+        **partners_snapshot(),
+        "email_choices": authz.rows_of(User, "pk", "email_reminders", "email_partner_activity"),
+    }
+
+
+def _nothing_written(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
+    assert body == {"kind": "reminders"}
+    assert after == before
+
+
+def _alice_unsubscribed(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
+    assert body == {"kind": "reminders"}
+    alice = world.users["alice"].pk
+    assert after["email_choices"] == {
+        (pk, False if pk == alice else reminders, activity)
+        for pk, reminders, activity in before["email_choices"]
+    }
+    authz.unchanged_but(before, after, "email_choices")
+
+
 TABLE = authz.Table(
     rows=ROWS,
-    setups={"default": build},
+    setups={"default": build, "unsubscribe": with_unsubscribe_link},
     snapshot=snapshot,
-    effects={("PATCH", "me"): as_effect(_renamed), ("DELETE", "me"): as_effect(_erased)},
+    effects={
+        ("PATCH", "me"): as_effect(_renamed),
+        ("DELETE", "me"): as_effect(_erased),
+        ("POST", "unsubscribe/preview"): _nothing_written,
+        ("POST", "unsubscribe"): _alice_unsubscribed,
+    },
 )
 
 
