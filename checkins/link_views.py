@@ -28,7 +28,6 @@ from attune.api.fields import InputSerializer, StrictCharField
 from attune.api.throttling import WriteRateThrottle
 from attune.errors import Conflict, Invalid
 from checkins import links, services
-from checkins.models import Prompt
 
 # Used when settings name no rate for the scope: these routes are never unlimited.
 DEFAULT_RATE = "60/hour"
@@ -130,10 +129,5 @@ class ReminderLinkActView(_LinkView):
             "snoozed_until": None,
         }
         if outcome.result == "snoozed":
-            data = links.read(token) or {}
-            body["snoozed_until"] = (
-                Prompt.objects.filter(pk=data.get("p"))
-                .values_list("snoozed_until", flat=True)
-                .first()
-            )
+            body["snoozed_until"] = links.snoozed_until(token)
         return Response(ReminderLinkResultSerializer(body).data)

@@ -18,7 +18,7 @@ nothing about anyone.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core import signing
@@ -73,6 +73,14 @@ def state(token: str) -> tuple[str, str]:
     if prompt.status != Prompt.Status.PENDING or state_of(prompt) != data["s"]:
         return "used", data["a"]
     return "ready", data["a"]
+
+
+def snoozed_until(token: str) -> datetime | None:
+    """When the link's reminder will be asked again, if it is snoozed."""
+    data = read(token)
+    if data is None:
+        return None
+    return Prompt.objects.filter(pk=data["p"]).values_list("snoozed_until", flat=True).first()
 
 
 def expired(token: str) -> bool:
