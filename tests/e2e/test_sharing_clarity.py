@@ -23,7 +23,13 @@ from tests.e2e.browser import (
     log_in,
     open_page,
 )
-from tests.factories import BoundaryFactory, CheckInFactory, SelfCareNoteFactory, TriggerFactory
+from tests.factories import (
+    BoundaryFactory,
+    CheckInFactory,
+    PromptFactory,
+    SelfCareNoteFactory,
+    TriggerFactory,
+)
 from triggers import services as trigger_services
 from triggers.models import Boundary, SelfCareNote, Trigger
 
@@ -329,3 +335,19 @@ def test_it_keeps_the_new_screens_free_of_serious_accessibility_problems(
     expect(page.get_by_role("dialog", name="What Bob will see")).to_be_visible()
     found["/mine with the preview"] = blocking(axe_violations(page, axe))
     assert found == {path: [] for path in found}
+
+
+def test_it_still_saves_a_new_check_in_answering_its_reminder(
+    new_context: NewContext, base_url: str, alice: User, bob: User, width: int
+) -> None:
+    prompt = PromptFactory.create(user=alice)
+    page = signed_in(new_context, base_url, "alice@example.com", width)
+    open_page(page, f"{base_url}/checkin?prompt={prompt.pk}")
+    expect(page.get_by_role("heading", name="Check in", level=1)).to_be_visible()
+    expect(page.locator("#shared-edit")).to_have_count(0)
+    page.locator("#mood-1-0").check()
+    page.get_by_label("Me and Bob").check()
+    page.get_by_role("button", name="Save my check-in").click()
+    page.wait_for_url(f"{base_url}/today")
+    saved = CheckIn.objects.get()
+    assert saved.prompt_id == prompt.pk and saved.shared_with_id is not None
