@@ -39,7 +39,7 @@ from tests.factories import (
     TriggerFactory,
 )
 from triggers import services
-from triggers.models import Boundary, Question, SelfCareNote, SharedItem, Trigger
+from triggers.models import Boundary, Question, Reply, SelfCareNote, SharedItem, Trigger
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +67,7 @@ RENAME: dict[str, dict[str, Any]] = {
 }
 ASK = {"text": "What helps most?"}
 ANSWER = {"text": "A slow walk"}
+REPLY = {"text": "And after the walk?"}
 
 
 def _lines(kind: str) -> list[tuple[str, str, dict[str, Any] | None, str]]:
@@ -109,6 +110,9 @@ ROWS = authz.rows(
         *_lines("boundaries"),
         *_lines("self-care"),
         ("POST", "questions/{id}/answer", ANSWER, "200 404 404 404 404 404 404 404 401"),
+        # The thread's replies: its two people, while each may read the question.
+        ("GET", "questions/{id}/replies", None, "200 200 404 404 404 404 404 404 401"),
+        ("POST", "questions/{id}/replies", REPLY, "201 201 404 404 404 404 404 404 401"),
         # Every thread I can read: alice hers, bob his on what she shares; nobody else hers.
         ("GET", "questions", None, "200 200 200 200 200 200 200 200 401"),
     ],
@@ -126,6 +130,8 @@ def may_see_alices_items(row: Row) -> bool:
         return row.actor == "alice" or authz.partner_sees(row)
     if row.actor == "alice":
         return not row.template.startswith("partner/")
+    if row.template.endswith("/replies"):
+        return authz.partner_sees(row)
     return authz.partner_sees(row) and row.template.startswith("partner/")
 
 
@@ -226,6 +232,7 @@ def snapshot() -> authz.Snapshot:
             "text",
             "answer",
         ),
+        "replies": authz.rows_of(Reply, "pk", "question_id", "author_id", "text"),
         "memberships": authz.rows_of(Membership, "pk", "user_id", "ended_at", "sharing_paused"),
         "consent_events": authz.rows_of(ConsentEvent, "pk", "kind"),
         "notifications": authz.rows_of(Notification, "pk"),
@@ -240,6 +247,8 @@ def expected_results(world: World, row: Row) -> list[str]:
             return []
         asked = sorted(world.questions.values(), key=lambda q: (q.created_at, q.pk), reverse=True)
         return [str(question.pk) for question in asked]
+    if row.template.endswith("/replies"):
+        return []  # no replies yet in any setup
     kind = kind_of(row.template)
     partner_route = row.template.startswith("partner/")
     if not (authz.partner_sees(row) if partner_route else row.actor == "alice"):
@@ -337,8 +346,34 @@ def _answered(world: World, row: Row, body: Any, before: dict, after: dict) -> N
     authz.unchanged_but(before, after, "questions", "notifications")
 
 
+def _replied(world: World, row: Row, body: Any, before: dict, after: dict) -> None:
+    question = world.questions["triggers"]
+    (reply,) = Reply.objects.all()
+    author = world.users[row.actor]
+    assert (reply.question_id, reply.author_id, reply.text) == (
+        question.pk,
+        author.pk,
+        REPLY["text"],
+    )
+    assert (body["id"], body["by"], body["mine"]) == (
+        str(reply.pk),
+        "asker" if row.actor == "bob" else "owner",
+        True,
+    )
+    # The other side hears of it: bob as of an answer, alice as of a question.
+    other, kind = (
+        (world.users["alice"], Notification.Kind.QUESTION)
+        if row.actor == "bob"
+        else (world.users["bob"], Notification.Kind.ANSWER)
+    )
+    new = Notification.objects.exclude(pk__in=[r[0] for r in before["notifications"]])
+    assert [(n.recipient_id, n.kind) for n in new] == [(other.pk, kind)]
+    authz.unchanged_but(before, after, "replies", "notifications")
+
+
 EFFECTS: dict[tuple[str, str], authz.Effect] = {
     ("POST", "questions/{id}/answer"): _answered,
+    ("POST", "questions/{id}/replies"): _replied,
     **{
         (method, template.format(kind=kind, id="{id}")): effect
         for kind in KINDS
