@@ -243,7 +243,13 @@ def test_it_shares_changes_and_deletes_check_ins_on_history(
     switch = card.get_by_role("switch", name="Share with Bob", exact=True)
     expect(switch).to_have_attribute("aria-checked", "false")
     switch.click()
+    dialog = page.get_by_role("dialog", name="What Bob will see")
+    expect(dialog).to_contain_text("Unpleasant, high energy")
+    expect(dialog).to_contain_text("A long day")
+    snap(page, "history-first-share", width)
+    dialog.get_by_role("button", name="Share with Bob").click()
     expect(card.get_by_role("switch")).to_have_attribute("aria-checked", "true")
+    expect(card.get_by_role("switch")).to_be_focused()
     expect(card).to_contain_text("Bob can see this check-in")
     assert CheckIn.objects.get(pk=newest.pk).shared_with_id is not None
     snap(page, "history-checkins", width)

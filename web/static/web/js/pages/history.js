@@ -5,6 +5,7 @@
 
 import { api } from "../lib/api.js";
 import { checkinSummary, responseList } from "../lib/checkins.js";
+import { confirmFirstShare, sharedBefore as loadSharedBefore } from "../lib/first_share.js";
 import { $, announce, fill, focusOn, formatDate, formatDateTime, formatShortDate, h } from "../lib/dom.js";
 import { partnership, problem, startPage } from "../lib/layout.js";
 import { NEEDS, mood, say } from "../lib/words.js";
@@ -118,6 +119,8 @@ function bars(entries, words) {
 const PAGE_SIZE = 10;
 let pair = null;
 let nextPage = null;
+// The check-ins shared with this partner before: sharing one again needs no preview.
+let sharedBefore = new Set();
 
 function shareBox(checkin, li) {
   const box = h("div", { class: "share" });
@@ -127,8 +130,14 @@ function shareBox(checkin, li) {
   }
   const name = pair.partner.display_name;
   const toggle = async (share) => {
+    if (share && !sharedBefore.has(checkin.id)
+      && !(await confirmFirstShare({ pair, one: "check-in", preview: checkinSummary(checkin) }))) {
+      announce("Not shared. Only you can see this check-in.");
+      return;
+    }
     try {
       const updated = await api.patch(`checkins/${checkin.id}`, { shared: share });
+      if (share) sharedBefore.add(checkin.id);
       const fresh = checkinCard(updated);
       li.replaceWith(fresh);
       fresh.querySelector("[role=switch]").focus();
@@ -249,6 +258,7 @@ async function showCheckins() {
       h("a", { href: "/settings" }, "Resume in Settings"), " when you are ready.")));
   }
   wireMore();
+  sharedBefore = await loadSharedBefore(pair);
   await loadCheckins();
   // Back from changing one (/history#checkin-<id>): show it and put focus there.
   const target = window.location.hash.startsWith("#checkin-") && document.getElementById(window.location.hash.slice(1));

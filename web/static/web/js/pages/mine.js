@@ -6,6 +6,7 @@
 import { api } from "../lib/api.js";
 import { $, announce, dataJson, fill, focusOn, formatDate, h } from "../lib/dom.js";
 import { EXAMPLES, fillFromExample } from "../lib/examples.js";
+import { confirmFirstShare, sharedBefore as loadSharedBefore } from "../lib/first_share.js";
 import { checkedValues, clearErrors, onSubmit, value } from "../lib/forms.js";
 import { partnership, problem, startPage } from "../lib/layout.js";
 import * as words from "../lib/words.js";
@@ -46,17 +47,8 @@ const KINDS = {
 };
 
 let pair = null;
-// The items this person has shared with the current partnership at some time
-// (from their consent log): sharing one of those again needs no preview.
-const sharedBefore = new Set();
-
-async function loadSharedBefore() {
-  if (!pair) return;
-  const events = await api.list("consent-log", { limit: 1000 });
-  for (const event of events) {
-    if (event.kind === "share_granted" && event.partnership === pair.id) sharedBefore.add(event.item_id);
-  }
-}
+// The items this person has shared with this partner before: no preview again.
+let sharedBefore = new Set();
 
 function fillChoices() {
   for (const select of document.querySelectorAll("select[data-choices]")) {
@@ -95,50 +87,13 @@ function detailList(kind, item) {
   ]));
 }
 
-/**
- * "What Bob will see": the item exactly as the partner's page shows it (never
- * the private notes), with a confirm and a cancel. Resolves true to share.
- */
-function confirmFirstShare(kindName, item) {
-  const kind = KINDS[kindName];
-  const name = pair.partner.display_name;
-  return new Promise((resolve) => {
-    const opener = document.activeElement;
-    const share = h("button", { type: "button", id: "confirm-first-share" }, `Share with ${name}`);
-    const keep = h("button", { type: "button", class: "button-quiet", id: "keep-private" }, "Not now");
-    const dialog = h("dialog", {
-      class: "reauth first-share", "aria-labelledby": "first-share-title", "aria-describedby": "first-share-what",
-    },
-    h("h2", { id: "first-share-title" }, `What ${name} will see`),
-    h("p", { id: "first-share-what" }, `If you share this ${kind.one}, ${name} sees exactly this, `
-      + `and any change you make to it later. Your private notes stay with you. You can stop sharing at any time.`),
-    h("article", { class: "card item preview", "aria-label": `Preview of what ${name} will see` },
-      h("p", { class: "preview-title" }, h("strong", {}, kind.heading(item))),
-      h("p", { class: "meta" }, kind.meta(item)),
-      detailList(kind, item)),
-    pair.sharing_paused
-      ? h("p", { class: "hint" }, `Your sharing is paused, so ${name} sees it only once you resume.`)
-      : null,
-    h("p", { class: "actions" }, share, " ", keep));
-    let settled = false;
-    function finish(yes) {
-      if (settled) return;
-      settled = true;
-      if (dialog.open) dialog.close();
-      dialog.remove();
-      if (!yes && opener instanceof HTMLElement && opener.isConnected) opener.focus();
-      resolve(yes);
-    }
-    dialog.addEventListener("cancel", (event) => {
-      event.preventDefault();
-      finish(false);
-    });
-    share.addEventListener("click", () => finish(true));
-    keep.addEventListener("click", () => finish(false));
-    document.body.append(dialog);
-    dialog.showModal();
-    share.focus();
-  });
+/** The item as the partner's page shows it: never the private notes. */
+function preview(kind, item) {
+  return [
+    h("p", { class: "preview-title" }, h("strong", {}, kind.heading(item))),
+    h("p", { class: "meta" }, kind.meta(item)),
+    detailList(kind, item),
+  ];
 }
 
 function sharePart(kindName, item, li) {
@@ -150,8 +105,10 @@ function sharePart(kindName, item, li) {
   }
   const name = pair.partner.display_name;
   const toggle = async (share) => {
-    if (share && !sharedBefore.has(item.id) && !(await confirmFirstShare(kindName, item))) {
-      announce(`Not shared. Only you can see this ${KINDS[kindName].one}.`);
+    const kind = KINDS[kindName];
+    if (share && !sharedBefore.has(item.id)
+      && !(await confirmFirstShare({ pair, one: kind.one, preview: preview(kind, item) }))) {
+      announce(`Not shared. Only you can see this ${kind.one}.`);
       return;
     }
     try {
@@ -388,7 +345,7 @@ startPage(async () => {
   fillChoices();
   pair = await partnership();
   shareContext();
-  await loadSharedBefore();
+  sharedBefore = await loadSharedBefore(pair);
   wireForm("triggers");
   wireForm("boundaries");
   wireForm("self-care");
