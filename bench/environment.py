@@ -62,6 +62,14 @@ def configure(defaults: Mapping[str, str] = DEFAULTS) -> dict[str, str]:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "attune.settings")
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
+    if not os.environ.get("VAPID_PRIVATE_KEY"):
+        # Push refuses to start without keys when DEBUG is off; a pair for this run only.
+        from push import vapid  # plain key helpers, no Django import
+
+        private = vapid.new_private_key()
+        os.environ["VAPID_PRIVATE_KEY"] = private
+        os.environ["VAPID_PUBLIC_KEY"] = vapid.public_key_of(private)
+    os.environ.setdefault("VAPID_SUBJECT", "mailto:bench@attune.bench")
     return overridden
 
 

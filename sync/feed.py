@@ -10,10 +10,16 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from rest_framework.serializers import BaseSerializer
+from django.conf import settings
+from django.utils import timezone
+from rest_framework import ISO_8601, fields
+from rest_framework.relations import PKOnlyObject
+from rest_framework.serializers import BaseSerializer, Serializer
+from rest_framework.settings import api_settings
 
 from accounts.models import User
 from attune.errors import Invalid
@@ -127,6 +133,89 @@ def _current_data(*, user: User, keys: list[tuple[str, Any]]) -> dict[tuple[str,
         else:
             objects = list(rows)
             keys_of = [obj.pk for obj in objects]
-        for pk, data in zip(keys_of, serializer(objects, many=True).data, strict=True):
+        show = _shown_by_fields(serializer)
+        if show is not None:
+            shown = [show(obj) for obj in objects]
+        else:
+            shown = serializer(objects, many=True).data
+        for pk, data in zip(keys_of, shown, strict=True):
             found[(kind, pk)] = data
     return found
+
+
+Show = Callable[[Any], dict[str, Any]]
+
+
+_shown: dict[type[BaseSerializer[Any]], Show | None] = {}
+
+
+def _shown_by_fields(serializer_class: type[BaseSerializer[Any]]) -> Show | None:
+    """What `serializer_class(obj).data` gives, from its declared fields built
+    once per process, or None when the serializer renders by its own code.
+
+    DRF builds a ModelSerializer's fields anew for every serializer (reading the
+    model's fields each time), then goes through a generic path per value; a
+    sync page does that for each of the owner's types. bench/RESULTS.md,
+    "Issue 12, session 4": the owner's copies of a 100-entry page. A test holds
+    this to DRF's own output for every type the feed serves."""
+    if serializer_class not in _shown:
+        _shown[serializer_class] = _show_for(serializer_class)
+    return _shown[serializer_class]
+
+
+def _show_for(serializer_class: type[BaseSerializer[Any]]) -> Show | None:
+    if (
+        not issubclass(serializer_class, Serializer)
+        or serializer_class.to_representation is not Serializer.to_representation
+    ):
+        return None
+    serializer = serializer_class()
+    parts = [
+        (name, _value_of(field, serializer))
+        for name, field in serializer.fields.items()
+        if not field.write_only
+    ]
+
+    def show(obj: Any) -> dict[str, Any]:
+        zone = timezone.get_current_timezone()
+        return {name: value(obj, zone) for name, value in parts}
+
+    return show
+
+
+def _value_of(field: fields.Field, serializer: Serializer[Any]) -> Callable[[Any, Any], Any]:
+    """How one readable field shows an object, as `Serializer.to_representation`
+    does it (an absent value shows as None), with timestamps and ids written
+    directly."""
+    read, represent = field.get_attribute, field.to_representation
+    if (
+        isinstance(field, fields.DateTimeField)
+        and getattr(field, "format", api_settings.DATETIME_FORMAT) == ISO_8601
+        and not hasattr(field, "timezone")
+        and settings.USE_TZ
+    ):
+        return lambda obj, zone: _timestamp(read(obj), zone)
+    if type(field) is fields.UUIDField and field.uuid_format == "hex_verbose":
+
+        def uuid(obj: Any, zone: Any) -> Any:
+            value = read(obj)
+            return None if value is None else str(value)
+
+        return uuid
+
+    def value(obj: Any, zone: Any) -> Any:
+        raw = read(obj)
+        if (raw.pk if isinstance(raw, PKOnlyObject) else raw) is None:
+            return None
+        return represent(raw)
+
+    return value
+
+
+def _timestamp(value: Any, zone: Any) -> str | None:
+    """DRF's DateTimeField output (ISO 8601 in the current timezone, "Z" for UTC)
+    for the aware datetimes the database returns."""
+    if not value or isinstance(value, str):
+        return value or None
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text

@@ -1,6 +1,11 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -34,14 +39,25 @@ class SyncView(APIView):
                 "page_size", int, description=f"1 to {MAX_LIMIT}, default {DEFAULT_LIMIT}"
             ),
         ],
-        responses=inline_serializer(
-            "SyncPage",
-            {
-                "changes": serializers.ListField(child=ChangeSerializer),
-                "cursor": serializers.CharField(),
-                "has_more": serializers.BooleanField(),
-            },
-        ),
+        responses={
+            200: inline_serializer(
+                "SyncPage",
+                {
+                    "changes": serializers.ListField(child=ChangeSerializer),
+                    "cursor": serializers.CharField(),
+                    "has_more": serializers.BooleanField(),
+                },
+            ),
+            410: OpenApiResponse(
+                # The one error shape (attune.api.schema), code `resync_required`.
+                response={"$ref": "#/components/schemas/Error"},
+                description=(
+                    "`resync_required`: the cursor is older than what the feed keeps "
+                    "(entries after it were dropped). Forget what was synced and start "
+                    "again without a cursor."
+                ),
+            ),
+        },
     )
     def get(self, request: Request) -> Response:
         """Every change since `cursor` to what the caller may see, oldest first.
