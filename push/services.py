@@ -32,7 +32,8 @@ log = logging.getLogger(__name__)
 # Longer than one send can take (sender.TIMEOUT), shorter than the reminders'
 # sweep (checkins.services.SWEEP_AFTER), which hands a killed worker's prompts on.
 CLAIM_STALE = timedelta(minutes=2)
-# Sent deliveries are kept this long, then forgotten (a repeat after that is moot).
+# Deliveries are kept this long, then forgotten: a reminder or news that old is
+# not sent again anyway (reminders expire, news waits in the inbox).
 KEEP_SENT = timedelta(days=7)
 
 REMINDER_TTL = 4 * 60 * 60  # a reminder held longer than this for an offline phone is stale
@@ -227,7 +228,7 @@ def news_push(*, recipient: User, topic: str, url: str) -> Outcome:
 
 
 def deliveries_compact(*, now: datetime | None = None) -> int:
-    """Forget deliveries sent more than KEEP_SENT ago; how many went."""
+    """Forget deliveries made more than KEEP_SENT ago, sent or given up; how many went."""
     cutoff = (now or timezone.now()) - KEEP_SENT
-    deleted, _ = Delivery.objects.filter(sent_at__isnull=False, created_at__lt=cutoff).delete()
+    deleted, _ = Delivery.objects.filter(created_at__lt=cutoff).delete()
     return deleted

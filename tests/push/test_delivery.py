@@ -307,3 +307,22 @@ def test_a_name_that_does_not_resolve_for_a_moment_is_retried_not_dropped(
     assert outcome.unavailable is not None and outcome.sent == 0
     assert Delivery.objects.get().claimed_at is None
     assert Delivery.objects.get().sent_at is None
+
+
+def test_compaction_forgets_old_deliveries_once(
+    alice, push_service: PushService, phone: Device
+) -> None:
+    from push.tasks import compact_deliveries
+
+    subscription = device_of(alice, push_service, phone)
+    old = timezone.now() - services.KEEP_SENT - timedelta(hours=1)
+    Delivery.objects.create(
+        subscription=subscription, topic="prompt:old", sent_at=old, created_at=old
+    )
+    Delivery.objects.create(subscription=subscription, topic="prompt:given-up", created_at=old)
+    Delivery.objects.create(subscription=subscription, topic="prompt:new", sent_at=timezone.now())
+
+    compact_deliveries()
+    compact_deliveries()
+
+    assert set(Delivery.objects.values_list("topic", flat=True)) == {"prompt:new"}
