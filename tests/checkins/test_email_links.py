@@ -100,9 +100,7 @@ def test_it_snoozes_the_reminder_for_an_hour_and_says_until_when(sent_prompt) ->
         <= timedelta(minutes=links.SNOOZE_MINUTES)
     )
     assert pressed["result"] == "snoozed"
-    assert pressed["snoozed_until"] == sent_prompt.snoozed_until.isoformat().replace(
-        "+00:00", "Z"
-    )
+    assert pressed["snoozed_until"] == sent_prompt.snoozed_until.isoformat().replace("+00:00", "Z")
 
 
 def test_it_says_a_replayed_link_was_already_used_and_changes_nothing(sent_prompt) -> None:
