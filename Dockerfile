@@ -26,11 +26,14 @@ COPY --chown=attune:attune . /app
 
 USER attune
 
-# The key below exists only for this build step (settings refuse the development key
-# when DEBUG is off); it is never part of the image's environment.
-RUN SECRET_KEY=build-only-collectstatic-key-not-used-at-runtime \
+# The keys below exist only for this build step (settings refuse development keys
+# when DEBUG is off); none is part of the image's environment. The VAPID pair is made
+# fresh for the step and thrown away with it.
+RUN export SECRET_KEY=build-only-collectstatic-key-not-used-at-runtime \
     FIELD_ENCRYPTION_KEYS=YnVpbGQtb25seS1rZXktbm90LXVzZWQtYXQtcnVudGk \
-    python manage.py collectstatic --noinput
+    VAPID_SUBJECT=mailto:build@localhost \
+    && eval "$(python -m push.vapid)" && export VAPID_PRIVATE_KEY VAPID_PUBLIC_KEY \
+    && python manage.py collectstatic --noinput
 
 EXPOSE 8000
 

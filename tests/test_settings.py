@@ -12,12 +12,18 @@ from pathlib import Path
 
 import pytest
 
+from push import vapid
+
 ROOT = Path(__file__).resolve().parent.parent
+_VAPID_PRIVATE = vapid.new_private_key()
 PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "attune.example.org",
     "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
+    "VAPID_PRIVATE_KEY": _VAPID_PRIVATE,
+    "VAPID_PUBLIC_KEY": vapid.public_key_of(_VAPID_PRIVATE),
+    "VAPID_SUBJECT": "mailto:operator@attune.example.org",
 }
 
 
