@@ -14,10 +14,9 @@ from accounts import email_preferences, exports, services
 from accounts.models import User
 from accounts.serializers import MeSerializer, MeUpdateSerializer, PasswordSerializer
 from attune.api.fields import InputSerializer, StrictCharField
-from attune.api.throttling import PasswordCheckThrottle
+from attune.api.throttling import PasswordCheckThrottle, WriteRateThrottle
 from attune.api.views import caller
 from attune.errors import Invalid
-from checkins.link_views import ReminderLinkThrottle
 from partners import stream
 from partners.viewer import request_viewer
 
@@ -103,7 +102,7 @@ class _UnsubscribeView(APIView):
     signed in, if an email was forwarded). It travels in the body, never a URL."""
 
     permission_classes = [AllowAny]
-    throttle_classes = [ReminderLinkThrottle]
+    throttle_classes = [WriteRateThrottle]
     throttle_scope = "email_unsubscribe"
 
 

@@ -335,6 +335,9 @@ REST_FRAMEWORK = {
         "questions": env_str("RATE_LIMIT_QUESTIONS", "60/hour"),
         "responses": env_str("RATE_LIMIT_RESPONSES", "60/hour"),
         "push_subscriptions": env_str("RATE_LIMIT_PUSH_SUBSCRIPTIONS", "60/hour"),
+        # An email's links (reminder snooze/skip, unsubscribe), per person or address.
+        "reminder_link": env_str("RATE_LIMIT_EMAIL_LINKS", "60/hour"),
+        "email_unsubscribe": env_str("RATE_LIMIT_EMAIL_LINKS", "60/hour"),
         "password_check": "5/min",  # as allauth's change_password: 5/m/user
     },
 }

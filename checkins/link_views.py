@@ -21,24 +21,12 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from attune.api.fields import InputSerializer, StrictCharField
 from attune.api.throttling import WriteRateThrottle
 from attune.errors import Conflict, Invalid
 from checkins import links, services
-
-# Used when settings name no rate for the scope: these routes are never unlimited.
-DEFAULT_RATE = "60/hour"
-
-
-class ReminderLinkThrottle(WriteRateThrottle):
-    """Per visitor (by address when signed out): a few dozen tries an hour."""
-
-    def get_rate(self) -> str | None:
-        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope or "")
-        return str(rate) if rate else DEFAULT_RATE
 
 
 class InvalidReminderLink(Invalid):
@@ -90,7 +78,7 @@ def _token(request: Request) -> str:
 
 class _LinkView(APIView):
     permission_classes = [AllowAny]
-    throttle_classes = [ReminderLinkThrottle]
+    throttle_classes = [WriteRateThrottle]
     throttle_scope = "reminder_link"
 
 

@@ -246,6 +246,7 @@ def main() -> int:
             "RATE_LIMIT_QUESTIONS": "100000/hour",
             "RATE_LIMIT_RESPONSES": "100000/hour",
             "RATE_LIMIT_PUSH_SUBSCRIPTIONS": "100000/hour",
+            "RATE_LIMIT_EMAIL_LINKS": "100000/hour",
         }
         server_log = open(Path(folder) / "server.log", "w")  # noqa: SIM115 - closed below
         manage = [str(BIN / "python"), "manage.py"]
