@@ -45,12 +45,55 @@ function detailList(kind, item) {
   ]));
 }
 
-function questionLine(question, asker) {
-  return h("li", { class: "question-item", id: `question-${question.id}` },
-    h("p", {}, h("strong", {}, `${asker}: `), question.text),
-    question.answer
-      ? h("p", { class: "answer" }, h("strong", {}, "Answer: "), question.answer)
-      : h("p", { class: "muted" }, "Not answered yet."));
+function turn(who, text, when, label = who) {
+  return h("li", { class: "turn" },
+    h("p", {}, h("strong", {}, `${label}: `), text),
+    when ? h("p", { class: "muted when" }, label === who ? "" : `${who}, `, time(when)) : null);
+}
+
+/**
+ * One question as a thread: the question, the first answer and every reply
+ * after it, oldest first, each with who and when; then a form to go on. `side`
+ * is "asker" when the question is mine, "owner" when it is about my item.
+ */
+function questionThread(question, side) {
+  const asker = side === "asker" ? "You" : partnerName;
+  const owner = side === "owner" ? "You" : partnerName;
+  const turns = h("ol", { class: "turns plain-list", "aria-label": "Conversation" },
+    turn(asker, question.text, question.created_at),
+    question.answer ? turn(owner, question.answer, question.answered_at, "Answer") : null);
+  const li = h("li", { class: "question-item", id: `question-${question.id}` }, turns);
+  if (!question.answer) {
+    li.append(h("p", { class: "muted waiting" },
+      side === "asker" ? `${partnerName} has not answered yet.` : "Not answered yet."));
+  }
+  if (question.reply_count) {
+    api.list(`questions/${question.id}/replies`, { limit: 500 }).then((replies) => {
+      turns.append(...replies.map((r) => turn(r.by === side ? "You" : partnerName, r.text, r.created_at)));
+    }, (error) => li.append(problem(error)));
+  }
+  li.append(side === "owner" && !question.answer
+    ? answerForm(question, li)
+    : replyForm(question, side, turns, li));
+  return li;
+}
+
+/** Going on with a thread, from either side. */
+function replyForm(question, side, turns, li) {
+  const id = `reply-${question.id}`;
+  const form = h("form", { class: "stack reply" },
+    h("div", { class: "field" },
+      h("label", { for: id }, "Your reply"),
+      h("textarea", { id, name: "text", rows: 2, maxlength: 2000, required: true })),
+    h("p", {}, h("button", { type: "submit", class: "button-quiet" }, "Send reply")));
+  onSubmit(form, async () => {
+    const reply = await api.post(`questions/${question.id}/replies`, { text: value(form, "text") });
+    turns.append(turn("You", reply.text, reply.created_at));
+    li.querySelector(".waiting")?.remove();
+    form.reset();
+    announce(`Your reply is sent to ${partnerName}.`);
+  });
+  return h("details", { class: "reply-box" }, h("summary", {}, "Write a reply"), form);
 }
 
 function acknowledgePart(kindName, item, li) {
@@ -92,7 +135,7 @@ function askForm(kindName, item, thread) {
     h("p", {}, h("button", { type: "submit", class: "button-quiet" }, "Ask")));
   onSubmit(form, async () => {
     const question = await api.post(`partner/${kindName}/${item.id}/questions`, { text: value(form, "text") });
-    thread.append(questionLine(question, "You"));
+    thread.append(questionThread(question, "asker"));
     form.reset();
     announce(`Your question is sent to ${partnerName}.`);
   });
@@ -114,7 +157,7 @@ function itemCard(kindName, item, questions) {
   const li = h("li", { id: `${kind.anchor || kind.one}-${item.id}` });
   if (item.effect) li.dataset.effect = item.effect;
   const thread = h("ul", { class: "thread", "aria-label": "Questions" },
-    [...questions].reverse().map((q) => questionLine(q, "You")));
+    [...questions].reverse().map((q) => questionThread(q, "asker")));
   li.append(h("article", { class: "card item", "aria-labelledby": `title-${item.id}` },
     h("h3", { id: `title-${item.id}`, tabindex: "-1" }, kind.heading(item)),
     h("p", { class: "meta" }, kind.meta(item), " · shared ", time(item.shared_at, formatDate)),
@@ -145,8 +188,10 @@ function answerForm(question, holder) {
     h("p", {}, h("button", { type: "submit", class: "button-quiet" }, "Answer")));
   onSubmit(form, async () => {
     const answered = await api.post(`questions/${question.id}/answer`, { text: value(form, "text") });
-    holder.replaceWith(questionLine(answered, partnerName));
+    const fresh = questionThread(answered, "owner");
+    holder.replaceWith(fresh);
     announce("Your answer is sent.");
+    return fresh.querySelector("summary");
   });
   return form;
 }
@@ -169,13 +214,8 @@ async function loadMyQuestions() {
   fill(box, h("ul", { class: "items" }, asked.map((entry) => h("li", {},
     h("article", { class: "card item" },
       h("h3", {}, entry.title),
-      h("ul", { class: "thread" }, [...entry.questions].reverse().map((question) => {
-        if (question.answer) return questionLine(question, partnerName);
-        const holder = h("li", { class: "question-item", id: `question-${question.id}` },
-          h("p", {}, h("strong", {}, `${partnerName}: `), question.text));
-        holder.append(answerForm(question, holder));
-        return holder;
-      })))))));
+      h("ul", { class: "thread" },
+        [...entry.questions].reverse().map((question) => questionThread(question, "owner"))))))));
 }
 
 startPage(async () => {

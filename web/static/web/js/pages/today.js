@@ -80,25 +80,57 @@ async function loadPrompt() {
 }
 
 function respondButtons(checkin, name, list) {
+  // One response per person: the partner's view lists only mine.
+  let mine = checkin.responses[0] || null;
+  const noteId = `response-note-${checkin.id}`;
+  const note = h("input", { id: noteId, name: "note", type: "text", maxlength: 500, value: mine ? mine.note : "" });
   const group = h("div", { class: "respond", role: "group", "aria-label": `Respond to ${name}` });
+  const takeBack = h("button", { type: "button", class: "button-quiet" }, "Take it back");
+  const box = h("div", { class: "respond-box" },
+    group,
+    h("div", { class: "field" },
+      h("label", { for: noteId }, "A short note (optional)"),
+      note,
+      h("p", { class: "hint muted" }, "It goes with the response you choose. Choose it again to send a changed note.")),
+    h("p", {}, takeBack));
+  const show = () => {
+    for (const button of group.querySelectorAll("button")) {
+      button.setAttribute("aria-pressed", String(Boolean(mine) && button.dataset.kind === mine.kind));
+    }
+    takeBack.hidden = !mine;
+    checkin.responses = mine ? [mine] : [];
+    fill(list, mine ? responseList(checkin.responses, "You") : null);
+  };
+  const act = async (button, work) => {
+    button.disabled = true;
+    box.querySelector(".problem")?.remove();
+    try {
+      await work();
+      show();
+    } catch (error) {
+      box.append(problem(error));
+    } finally {
+      button.disabled = false;
+    }
+  };
   for (const [kind, words] of Object.entries(RESPONSES)) {
     const button = h("button", { type: "button", class: "button-quiet", dataset: { kind } }, words);
-    button.addEventListener("click", async () => {
-      button.disabled = true;
-      try {
-        const response = await api.post(`partner/checkins/${checkin.id}/responses`, { kind });
-        checkin.responses.push(response);
-        fill(list, responseList(checkin.responses, "You"));
-        announce(`Sent to ${name}: ${say(RESPONSES, kind)}.`);
-      } catch (error) {
-        group.after(problem(error));
-      } finally {
-        button.disabled = false;
-      }
-    });
+    button.addEventListener("click", () => act(button, async () => {
+      const changing = Boolean(mine);
+      mine = await api.post(`partner/checkins/${checkin.id}/responses`, { kind, note: note.value.trim() });
+      announce(changing ? `Changed: ${name} now sees “${say(RESPONSES, kind)}”.` : `Sent to ${name}: ${say(RESPONSES, kind)}.`);
+    }));
     group.append(button);
   }
-  return group;
+  takeBack.addEventListener("click", () => act(takeBack, async () => {
+    await api.delete(`partner/checkins/${checkin.id}/responses`);
+    mine = null;
+    note.value = "";
+    announce(`Taken back. ${name} no longer sees your response.`);
+    focusOn(group.querySelector("button"));
+  }));
+  show();
+  return box;
 }
 
 async function loadPartnerCheckin(pair, profile) {
@@ -116,13 +148,22 @@ async function loadPartnerCheckin(pair, profile) {
   }
   const name = pair.partner.display_name;
   $("#partner-checkin-title").textContent = `How ${name} is doing`;
-  const latest = (await api.get("partner/checkins?page_size=1")).results[0];
+  // A link to an older check-in (from the inbox) shows that one, while it is shared.
+  const named = /^#checkin-([0-9a-f-]{36})$/.exec(window.location.hash);
+  let shown = null;
+  if (named) {
+    try {
+      shown = await api.get(`partner/checkins/${named[1]}`);
+    } catch {
+      shown = null;
+    }
+  }
+  const latest = shown || (await api.get("partner/checkins?page_size=1")).results[0];
   if (!latest) {
     fill(box, h("p", { class: "muted" }, `${name} has not shared a check-in lately.`));
     return;
   }
-  const list = h("div", { class: "response-list" },
-    latest.responses.length ? responseList(latest.responses, "You") : null);
+  const list = h("div", { class: "response-list" });
   fill(box, h("div", { id: `checkin-${latest.id}` },
     checkinSummary(latest), respondButtons(latest, name, list), list));
 }
