@@ -93,6 +93,7 @@ class MeUpdateSerializer(InputSerializer):
     timezone = StrictCharField(max_length=64, required=False, validators=[validate_timezone_name])
     quiet_hours = QuietHoursSerializer(allow_null=True, required=False)
     email_preferences = EmailPreferencesSerializer(required=False)
+    push_preferences = PushPreferencesSerializer(required=False)
 
 
 class PasswordSerializer(InputSerializer):

@@ -14,6 +14,7 @@ from accounts import email_preferences as email_preferences_rules
 from accounts.errors import WrongPassword
 from accounts.models import User
 from partners import services as partner_services
+from push import preferences as push_preference_rules
 
 _UNSET = object()
 
@@ -25,11 +26,17 @@ def profile_update(
     timezone_name: str | None = None,
     quiet_hours: tuple[time, time] | object | None = _UNSET,
     email_preferences: dict[str, bool] | None = None,
+    push_preferences: dict[str, bool] | None = None,
 ) -> User:
     fields = []
-    for kind, wanted in (email_preferences or {}).items():
-        setattr(user, email_preferences_rules.KINDS[kind], wanted)
-        fields.append(email_preferences_rules.KINDS[kind])
+    # Each channel's switches, per kind: the kind's name → the person's field.
+    for chosen, field_of in (
+        (email_preferences, email_preferences_rules.KINDS),
+        (push_preferences, push_preference_rules.KINDS),
+    ):
+        for kind, wanted in (chosen or {}).items():
+            setattr(user, field_of[kind], wanted)
+            fields.append(field_of[kind])
     if display_name is not None:
         user.display_name = display_name
         fields.append("display_name")

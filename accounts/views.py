@@ -57,6 +57,8 @@ class MeView(APIView):
             changes["quiet_hours"] = (hours["start"], hours["end"]) if hours else None
         if "email_preferences" in data:
             changes["email_preferences"] = data["email_preferences"]
+        if "push_preferences" in data:
+            changes["push_preferences"] = data["push_preferences"]
         user = services.profile_update(user=caller(request), **changes)
         return Response(_me(request, user))
 

@@ -79,17 +79,6 @@ def subscription_delete(*, user: User, subscription_id: Any) -> None:
         raise NotFound()
 
 
-def preferences_update(*, user: User, changes: dict[str, bool]) -> list[str]:
-    """Set push on or off per kind (`push.preferences.KINDS`); the fields to save."""
-    from push import preferences
-
-    fields = []
-    for kind, wanted in changes.items():
-        setattr(user, preferences.KINDS[kind], wanted)
-        fields.append(preferences.KINDS[kind])
-    return fields
-
-
 # --- Sending ------------------------------------------------------------------------
 
 

@@ -104,6 +104,25 @@ def test_me_shows_push_preferences_beside_email_ones(alice_api) -> None:
     assert body["email_preferences"] == {"reminders": True, "partner_activity": True}
 
 
+def test_it_turns_push_off_per_kind_and_leaves_email_as_it_was(alice_api, alice) -> None:
+    response = alice_api.patch(
+        "/api/v1/me", {"push_preferences": {"partner_activity": False}}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["push_preferences"] == {"reminders": True, "partner_activity": False}
+    assert response.json()["email_preferences"] == {"reminders": True, "partner_activity": True}
+    alice.refresh_from_db()
+    assert (alice.push_reminders, alice.push_partner_activity) == (True, False)
+
+
+@pytest.mark.parametrize("bad", [{"partner_activity": "no"}, {"sms": True}, ["reminders"]])
+def test_it_refuses_a_push_choice_it_does_not_know(alice_api, alice, bad) -> None:
+    response = alice_api.patch("/api/v1/me", {"push_preferences": bad}, format="json")
+    assert response.status_code == 400, response.content
+    alice.refresh_from_db()
+    assert (alice.push_reminders, alice.push_partner_activity) == (True, True)
+
+
 # --- Bad input -----------------------------------------------------------------------
 
 
