@@ -50,7 +50,13 @@ def export_questions(*, user: User) -> dict[str, Any]:
     ordered = Question.objects.order_by("created_at")
     asked = list(ordered.filter(asker=user))
     visible = _visible_threads(user=user)
-    hidden = {"item_type": None, "item_id": None, "answer": None, "answered_at": None}
+    hidden = {
+        "item_type": None,
+        "item_id": None,
+        "answer": None,
+        "answered_at": None,
+        "reply_count": None,
+    }
     return {
         "asked": [
             data if (q.partnership_id, q.item_id) in visible else data | hidden

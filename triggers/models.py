@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Case, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -172,6 +173,20 @@ class QuestionQuerySet(models.QuerySet["Question"]):
         return self.filter(about_any_q(items_by_model))
 
 
+class QuestionManager(models.Manager.from_queryset(QuestionQuerySet)):  # type: ignore[misc]
+    """Every question read comes with its thread's `reply_count`, in the same query."""
+
+    def get_queryset(self) -> QuestionQuerySet:
+        replies = (
+            Reply.objects.filter(question=OuterRef("pk"))
+            .order_by()
+            .values("question")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset().annotate(reply_count=Coalesce(Subquery(replies), 0))
+
+
 def about_any_q(items_by_model: dict[type[SharedItem], Any]) -> Q:
     q = Q(pk__in=[])
     for model, items in items_by_model.items():
@@ -201,7 +216,7 @@ class Question(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = QuestionQuerySet.as_manager()
+    objects = QuestionManager()
 
     class Meta:
         indexes = [

@@ -218,39 +218,39 @@ class QuestionSerializer(RejectUnknownFields, serializers.ModelSerializer):
     )
     item_id = serializers.UUIDField(read_only=True, allow_null=True)
     text = StrictCharField(max_length=QUESTION_TEXT)
+    reply_count = serializers.SerializerMethodField(
+        help_text="How many follow-up replies the thread has, from either side "
+        "(read them at questions/{id}/replies)."
+    )
 
     class Meta:
         model = Question
-        fields = ["id", "item_type", "item_id", "text", "answer", "answered_at", "created_at"]
-        read_only_fields = ["id", "answer", "answered_at", "created_at"]
-
-
-class ThreadQuestionSerializer(QuestionSerializer):
-    """A question as the API shows it: with how many replies its thread has
-    (read them at `questions/{id}/replies`). Lists annotate the count
-    (`with_reply_count`); a single question counts them."""
-
-    reply_count = serializers.SerializerMethodField(
-        help_text="How many follow-up replies the thread has, from either side."
-    )
-
-    class Meta(QuestionSerializer.Meta):
-        fields = [*QuestionSerializer.Meta.fields, "reply_count"]
-        read_only_fields = [*QuestionSerializer.Meta.read_only_fields, "reply_count"]
+        fields = [
+            "id",
+            "item_type",
+            "item_id",
+            "text",
+            "answer",
+            "answered_at",
+            "reply_count",
+            "created_at",
+        ]
+        read_only_fields = ["id", "answer", "answered_at", "reply_count", "created_at"]
 
     def get_reply_count(self, question: Question) -> int:
-        counted = getattr(question, "reply_count", None)
-        return int(counted) if counted is not None else question.replies.count()
+        # Every read through `Question.objects` carries the count; a question
+        # just made has none.
+        return int(getattr(question, "reply_count", 0) or 0)
 
 
-class ListedQuestionSerializer(ThreadQuestionSerializer):
+class ListedQuestionSerializer(QuestionSerializer):
     """A question in the list of every thread I can read: whose item it is on."""
 
     about = serializers.ChoiceField(choices=["mine", "partner"], read_only=True)
 
-    class Meta(ThreadQuestionSerializer.Meta):
-        fields = [*ThreadQuestionSerializer.Meta.fields, "about"]
-        read_only_fields = [*ThreadQuestionSerializer.Meta.read_only_fields, "about"]
+    class Meta(QuestionSerializer.Meta):
+        fields = [*QuestionSerializer.Meta.fields, "about"]
+        read_only_fields = [*QuestionSerializer.Meta.read_only_fields, "about"]
 
 
 class ReplySerializer(RejectUnknownFields, serializers.ModelSerializer):

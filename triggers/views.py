@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView, ListAPIView, ListCreateAPIView
@@ -26,8 +25,8 @@ from triggers.serializers import (
     AnswerSerializer,
     ListedQuestionSerializer,
     PartnerItemSerializer,
+    QuestionSerializer,
     ReplySerializer,
-    ThreadQuestionSerializer,
 )
 
 
@@ -92,18 +91,11 @@ class OwnItemShare(ItemView):
         return self.render(services.item_unshare(item=self.own_item(), by=caller(request)))
 
 
-def with_reply_count(questions: QuerySet[Question]) -> QuerySet[Question]:
-    """Each question with its thread's reply count, in the same query."""
-    return questions.annotate(reply_count=Count("replies"))
-
-
 class OwnItemQuestions(ItemView, ListAPIView):
-    serializer_class = ThreadQuestionSerializer
+    serializer_class = QuestionSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return with_reply_count(
-            selectors.questions_for_owner(self.own_item(), viewer=request_viewer(self.request))
-        )
+        return selectors.questions_for_owner(self.own_item(), viewer=request_viewer(self.request))
 
 
 class PartnerItemView(ItemView):
@@ -132,19 +124,18 @@ class PartnerItemAcknowledge(PartnerItemView):
 
 
 class PartnerItemQuestions(ItemView, ListCreateAPIView):
-    serializer_class = ThreadQuestionSerializer
+    serializer_class = QuestionSerializer
     throttle_classes = [WriteRateThrottle]
     throttle_scope = "questions"
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return with_reply_count(selectors.questions_for_partner(self.partner_item()))
+        return selectors.questions_for_partner(self.partner_item())
 
     def post(self, request: Request, item_id: str) -> Response:
         item = self.partner_item()
         data = self.validated()
         question = services.question_ask(item=item, by=caller(request), text=data["text"])
-        question.reply_count = 0  # type: ignore[attr-defined]
-        return Response(ThreadQuestionSerializer(question).data, status=status.HTTP_201_CREATED)
+        return Response(QuestionSerializer(question).data, status=status.HTTP_201_CREATED)
 
 
 class QuestionAnswer(GenericAPIView):
@@ -152,7 +143,7 @@ class QuestionAnswer(GenericAPIView):
     throttle_classes = [WriteRateThrottle]
     throttle_scope = "questions"
 
-    @extend_schema(request=AnswerSerializer, responses=ThreadQuestionSerializer)
+    @extend_schema(request=AnswerSerializer, responses=QuestionSerializer)
     def post(self, request: Request, question_id: str) -> Response:
         question = selectors.question_for_owner(
             viewer=request_viewer(request), question_id=question_id
@@ -162,7 +153,7 @@ class QuestionAnswer(GenericAPIView):
         question = services.question_answer(
             question=question, text=serializer.validated_data["text"]
         )
-        return Response(ThreadQuestionSerializer(question).data)
+        return Response(QuestionSerializer(question).data)
 
 
 class QuestionReplies(ListCreateAPIView):
@@ -235,10 +226,8 @@ class QuestionList(ListAPIView):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         about = choice_param(self.request, "about", ABOUT)
         answered = choice_param(self.request, "answered", ("true", "false"))
-        return with_reply_count(
-            selectors.questions_listed_for(
-                request_viewer(self.request),
-                about=about,
-                answered=None if answered is None else answered == "true",
-            )
+        return selectors.questions_listed_for(
+            request_viewer(self.request),
+            about=about,
+            answered=None if answered is None else answered == "true",
         )

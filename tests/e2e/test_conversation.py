@@ -67,7 +67,7 @@ def test_it_keeps_a_question_thread_going_both_ways(
     thread.get_by_role("button", name="Send reply").click()
     expect(thread).to_contain_text("You: Then a hand on my shoulder is enough.")
     no_sideways_scroll(alice_page)
-    shoot(alice_page, f"conversation-thread-owner-{width}")
+    shoot(alice_page, "conversation-thread-owner")
 
     bob_page.reload()
     theirs = bob_page.locator(f"#question-{question.pk}")
@@ -75,7 +75,7 @@ def test_it_keeps_a_question_thread_going_both_ways(
     expect(turns).to_have_count(4)
     expect(turns.nth(3)).to_contain_text("Alice: Then a hand on my shoulder is enough.")
     no_sideways_scroll(bob_page)
-    shoot(bob_page, f"conversation-thread-asker-{width}")
+    shoot(bob_page, "conversation-thread-asker")
     assert Reply.objects.count() == 2
 
 
@@ -117,7 +117,7 @@ def test_it_responds_with_a_note_changes_it_once_and_takes_it_back(
     (response,) = Response.objects.all()
     assert (response.kind, response.note) == ("want_to_talk", "Or a walk tomorrow")
     no_sideways_scroll(bob_page)
-    shoot(bob_page, f"conversation-response-{width}")
+    shoot(bob_page, "conversation-response")
 
     alice_page = signed_in(new_context, base_url, "alice@example.com", width)
     open_page(alice_page, f"{base_url}/history#checkin-{older.pk}")
