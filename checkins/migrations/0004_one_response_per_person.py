@@ -11,7 +11,9 @@ def keep_the_latest(apps, schema_editor):  # type: ignore[no-untyped-def]
     latest_first = Response.objects.exclude(checkin=None).order_by(
         "checkin_id", "responder_id", "-created_at", "-id"
     )
-    for pk, checkin_id, responder_id in latest_first.values_list("pk", "checkin_id", "responder_id"):
+    for pk, checkin_id, responder_id in latest_first.values_list(
+        "pk", "checkin_id", "responder_id"
+    ):
         if (checkin_id, responder_id) in seen:
             older.append(pk)
         else:
