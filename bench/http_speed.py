@@ -164,12 +164,15 @@ def main(argv: list[str]) -> int:
     run.facts = _facts(load_before)
     print()
     print(http_report.terminal(run))
-    failed = [r for r in [*run.floors, *run.results] if r.failures]
+    # No request completed in the timed window (a machine too busy for even one
+    # answer) is no measurement either: it would read as 0 req/s and no errors.
+    failed = [r for r in [*run.floors, *run.results] if r.failures or not r.requests]
     if failed:
         for result in failed:
             print(
-                f"\nFAILED: {result.endpoint.name} had {result.failures} failed requests: "
-                f"statuses {result.statuses}, socket errors {result.socket_errors}",
+                f"\nFAILED: {result.endpoint.name} had {result.failures} failed requests "
+                f"and {result.requests} answered: statuses {result.statuses}, "
+                f"socket errors {result.socket_errors}",
                 file=sys.stderr,
             )
         print("Nothing written: a run with errors is no measurement.", file=sys.stderr)
