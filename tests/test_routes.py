@@ -3,8 +3,11 @@
 Every app with routes under /api/v1/ (accounts, triggers, …) has a
 `tests/<app>/test_authorization.py` whose TABLE (tests/authz.py) holds, for each
 method and route, a row for every actor of the harness — owner, partner,
-ex-partner, next partner, stranger, anonymous. A new route or app without rows, or
-a row for a route that is gone, fails here.
+ex-partner, next partner, stranger, anonymous. Routes whose world is unlike the
+rest of their app's (an email's link, where a token is the authority) may keep
+their rows in a second table, `tests/<app>/test_<topic>_authorization.py`; the
+app's rows are all of its tables'. A new route or app without rows, or a row for a
+route that is gone, fails here.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -79,8 +83,19 @@ def authorization_module(app: str) -> ModuleType:
     return module
 
 
-def _rows(module: ModuleType) -> list[authz.Row]:
-    return list(module.TABLE.rows)
+def tables(app: str) -> list[authz.Table]:
+    """The app's TABLE, then those of its other `test_*_authorization.py` modules."""
+    found = [authorization_module(app).TABLE]
+    folder = Path(__file__).resolve().parent / app
+    for path in sorted(folder.glob("test_*_authorization.py")):
+        table = getattr(importlib.import_module(f"tests.{app}.{path.stem}"), "TABLE", None)
+        assert isinstance(table, authz.Table), f"{path.name} has no TABLE"
+        found.append(table)
+    return found
+
+
+def _rows(app: str) -> list[authz.Row]:
+    return [row for table in tables(app) for row in table.rows]
 
 
 # Every app that serves a route under /api/v1/, found when the tests are collected.
@@ -104,8 +119,7 @@ def test_it_collects_the_table_of_each_app() -> None:
 
 @pytest.mark.parametrize("app", APPS)
 def test_it_has_matrix_rows_for_every_actor_on_every_api_endpoint(app: str) -> None:
-    module = authorization_module(app)
-    covered = {(row.actor, row.method, row.template) for row in _rows(module)}
+    covered = {(row.actor, row.method, row.template) for row in _rows(app)}
     missing = sorted(
         f"{actor} {method} {template}"
         for (method, template), owner in api_endpoints().items()
@@ -113,14 +127,13 @@ def test_it_has_matrix_rows_for_every_actor_on_every_api_endpoint(app: str) -> N
         for actor in authz.ACTORS
         if (actor, method, template) not in covered
     )
-    assert not missing, f"endpoints without authorization rows in {module.__name__}: {missing}"
+    assert not missing, f"endpoints without authorization rows in tests/{app}/: {missing}"
 
 
 @pytest.mark.parametrize("app", APPS)
 def test_it_has_no_matrix_rows_for_endpoints_that_do_not_exist(app: str) -> None:
-    module = authorization_module(app)
     endpoints = api_endpoints()
-    named = {(row.method, row.template) for row in _rows(module)}
+    named = {(row.method, row.template) for row in _rows(app)}
     stale = sorted(f"{m} {t}" for m, t in named if (m, t) not in endpoints)
     assert not stale, f"rows for routes that do not exist: {stale}"
     elsewhere = sorted(f"{m} {t}" for m, t in named - set(stale) if endpoints[(m, t)] != app)
@@ -129,8 +142,8 @@ def test_it_has_no_matrix_rows_for_endpoints_that_do_not_exist(app: str) -> None
 
 @pytest.mark.parametrize("app", APPS)
 def test_it_has_one_row_per_known_actor_method_and_route(app: str) -> None:
-    module = authorization_module(app)
-    rows = _rows(module)
-    assert len(rows) == len({(r.actor, r.setup, r.method, r.template) for r in rows})
-    assert {row.actor for row in rows} == set(authz.ACTORS)
-    assert {row.setup for row in rows} <= set(module.TABLE.setups)
+    for table in tables(app):
+        rows = table.rows
+        assert len(rows) == len({(r.actor, r.setup, r.method, r.template) for r in rows})
+        assert {row.actor for row in rows} == set(authz.ACTORS)
+        assert {row.setup for row in rows} <= set(table.setups)

@@ -6,8 +6,9 @@ for alice's link, and acting on it changes alice's one reminder and nothing of
 the caller's (a forwarded email lets carol skip that one reminder of alice's,
 and only that). A spent link is refused alike for everyone.
 
-These rows belong in tests/checkins/test_authorization.py's TABLE (which
-tests/test_routes.py reads); they run here on their own world until then.
+The rows live in a table of their own, on a world of their own (a reminder and
+its link), beside tests/checkins/test_authorization.py's; tests/test_routes.py
+reads both.
 """
 
 from __future__ import annotations
