@@ -53,10 +53,15 @@ class ScheduleSerializer(RejectUnknownFields, serializers.ModelSerializer):
         for name in ("weekdays", "times"):
             if len(set(attrs[name])) != len(attrs[name]):
                 raise serializers.ValidationError({name: ["Each value may appear once."]})
-        if attrs["active"] and not (attrs["weekdays"] and attrs["times"]):
-            raise serializers.ValidationError(
-                {"times": ["An active schedule needs at least one weekday and one time."]}
-            )
+        if attrs["active"]:
+            # Each missing part is told on its own field, so a form can point at it.
+            missing = {
+                name: [f"Reminders need at least one {one}: pick one, or turn them off."]
+                for name, one in (("weekdays", "day"), ("times", "time"))
+                if not attrs[name]
+            }
+            if missing:
+                raise serializers.ValidationError(missing)
         return attrs
 
 

@@ -115,3 +115,20 @@ def test_it_explains_a_bad_schedule(alice_api, payload, param) -> None:
     assert response.status_code == 400, response.content
     assert response.json()["errors"][0]["param"] == param
     assert not Schedule.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("weekdays", "times", "told_on"),
+    [([], ["20:00"], {"weekdays"}), ([0], [], {"times"}), ([], [], {"weekdays", "times"})],
+)
+def test_it_tells_each_missing_part_of_an_active_schedule_on_its_own_field(
+    alice, alice_api, weekdays, times, told_on
+) -> None:
+    response = alice_api.put(
+        "/api/v1/checkins/schedule",
+        {"active": True, "weekdays": weekdays, "times": times},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert {error["param"] for error in response.json()["errors"]} == told_on
+    assert not Schedule.objects.filter(user=alice, active=True).exists()
