@@ -15,7 +15,8 @@ def test_it_shows_the_partnership_to_both_partners(alice, bob, alice_api, bob_ap
     assert mine["partner"] == {"id": str(bob.id), "display_name": "Bob"}
     assert theirs["partner"] == {"id": str(alice.id), "display_name": "Alice"}
     # A partner is named, and nothing else of them.
-    assert set(mine) == {"id", "partner", "since", "sharing_paused"}
+    assert set(mine) == {"id", "partner", "since", "sharing_paused", "over_time"}
+    assert mine["over_time"] == theirs["over_time"] == {"mine": False, "partner": False}
     assert "bob@example.com" not in alice_api.get("/api/v1/partnership").content.decode()
 
 
