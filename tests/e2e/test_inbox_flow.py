@@ -70,7 +70,10 @@ def unread_of(email: str) -> int:
 def share_on_mine(alice: Page, base: str, title: str) -> None:
     open_page(alice, f"{base}/mine")
     card = alice.locator("article", has_text=title)
-    card.get_by_role("switch", name="Shared with Bob").click()
+    card.get_by_role("switch", name="Share with Bob", exact=True).click()
+    # Each item here is shared for the first time: Alice sees what Bob will see.
+    first_share = alice.get_by_role("dialog", name="What Bob will see")
+    first_share.get_by_role("button", name="Share with Bob").click()
     expect(alice.locator("article", has_text=title)).to_contain_text("Bob can see this")
 
 

@@ -82,14 +82,18 @@ def write_and_share_a_trigger(alice: Page, base: str) -> None:
     shoot(alice, "flow-mine-form")
     form.get_by_role("button", name="Save").click()
     card = alice.locator("article", has_text="Raised voices")
-    switch = card.get_by_role("switch", name="Shared with Bob")
+    switch = card.get_by_role("switch", name="Share with Bob", exact=True)
     expect(switch).to_have_attribute("aria-checked", "false")
+    expect(switch).to_contain_text("Off")
     expect(card).to_contain_text("Only you can see this")
     switch.click()
+    first_share = alice.get_by_role("dialog", name="What Bob will see")
+    expect(first_share).not_to_contain_text("Since the old flat.")
+    first_share.get_by_role("button", name="Share with Bob").click()
     card = alice.locator("article", has_text="Raised voices")
-    expect(card.get_by_role("switch", name="Shared with Bob")).to_have_attribute(
-        "aria-checked", "true"
-    )
+    switch = card.get_by_role("switch", name="Share with Bob", exact=True)
+    expect(switch).to_have_attribute("aria-checked", "true")
+    expect(switch).to_contain_text("On")
     expect(card).to_contain_text("Bob can see this (never your private notes)")
     assert Trigger.objects.get().shared_with_id is not None
     shoot(alice, "flow-mine")

@@ -34,7 +34,10 @@ def test_alice_shares_a_self_care_note_and_bob_asks_about_it(
     card = page.locator("#self-care-list li").first
     expect(card.get_by_role("heading", name="A long walk alone")).to_be_visible()
     expect(card.get_by_text("What restores me")).to_be_visible()
-    card.get_by_role("switch", name="Shared with Bob").click()
+    card.get_by_role("switch", name="Share with Bob", exact=True).click()
+    page.get_by_role("dialog", name="What Bob will see").get_by_role(
+        "button", name="Share with Bob"
+    ).click()
     card = page.locator("#self-care-list li").first
     expect(card.get_by_text("Bob can see this (never your private notes)")).to_be_visible()
     note = SelfCareNote.objects.get()
