@@ -28,6 +28,8 @@ def export_sections(*, user: User) -> dict[str, Any]:
                 "since": m.partnership.created_at.isoformat(),
                 "ended_at": m.ended_at.isoformat() if m.ended_at else None,
                 "sharing_paused": m.sharing_paused,
+                # Since when this person agreed to look back together; None: not agreed.
+                "over_time_since": m.over_time_since.isoformat() if m.over_time_since else None,
             }
             for m in memberships.order_by("created_at")
         ],
