@@ -90,6 +90,8 @@ export function consentEvent(event) {
     case "sharing_resumed": return "You resumed your sharing";
     case "share_granted": return `You shared a ${item}`;
     case "share_revoked": return `You stopped sharing a ${item}`;
+    case "over_time_agreed": return "You agreed to look back together";
+    case "over_time_withdrawn": return "You stopped looking back together";
     default: return say({}, event.kind);
   }
 }
