@@ -1,7 +1,7 @@
 // Invite: make a one-time link, copy it, withdraw links not yet used.
 
 import { api } from "../lib/api.js";
-import { $, announce, fill, h, time } from "../lib/dom.js";
+import { $, announce, fill, focusOn, h, time, whileBusy } from "../lib/dom.js";
 import { onSubmit, value } from "../lib/forms.js";
 import { partnership, problem, startPage } from "../lib/layout.js";
 
@@ -32,23 +32,25 @@ const localFormat = new Intl.DateTimeFormat(undefined, {
 const local = (iso) => localFormat.format(new Date(iso));
 
 function invitationLine(invitation, reload) {
-  const line = h("li", { class: "invitation" },
+  const line = h("li", { class: "invitation", id: `invitation-${invitation.id}` },
     h("span", {}, invitation.email ? `Link for ${invitation.email}, made ` : "Link with no email, made ",
       time(invitation.created_at, local), ` — ${STATUS_WORDS[invitation.status] || invitation.status}`,
       invitation.status === "pending" ? ["; expires ", time(invitation.expires_at, local)] : null));
   if (invitation.status === "pending") {
     const button = h("button", { type: "button", class: "button-quiet" }, "Withdraw");
-    button.addEventListener("click", async () => {
-      button.disabled = true;
+    // Busy, not disabled, so focus stays on the button during the request;
+    // then it moves to the same link's line, which now says "withdrawn".
+    button.addEventListener("click", () => whileBusy(button, async () => {
+      line.querySelector(".notice-problem")?.remove();
       try {
         await api.delete(`invitations/${invitation.id}`);
         announce("The link is withdrawn. It no longer works.");
         await reload();
+        focusOn(document.getElementById(`invitation-${invitation.id}`) || $("#open-title"));
       } catch (error) {
-        button.disabled = false;
         line.append(problem(error));
       }
-    });
+    }));
     line.append(" ", button);
   }
   return line;
