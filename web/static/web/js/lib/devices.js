@@ -3,7 +3,7 @@
 // session needs a recent password, which lib/api.js asks for in place.
 
 import { account, gently, isoFromSeconds } from "./account.js";
-import { $, fill, formatDateTime, h, time } from "./dom.js";
+import { $, fill, formatDateTime, h, time, whileBusy } from "./dom.js";
 import { showErrors } from "./forms.js";
 
 const BROWSERS = [
@@ -71,10 +71,10 @@ function rowFor(session, box) {
     const end = h("button", {
       type: "button", class: "button-quiet", "aria-label": `Sign out ${name}`,
     }, "Sign out");
-    end.addEventListener("click", async () => {
-      end.disabled = true;
-      await endSessions([session.id], box, `${name} is signed out.`).catch(() => { end.disabled = false; });
-    });
+    // Busy, not disabled: focus stays on the button until the list is redrawn.
+    end.addEventListener("click", () => whileBusy(end, () => (
+      endSessions([session.id], box, `${name} is signed out.`).catch(() => {})
+    )));
     row.append(h("div", { class: "actions" }, end));
   }
   return row;
@@ -91,13 +91,12 @@ function render(sessions) {
     return;
   }
   const all = h("button", { type: "button", class: "button-danger" }, "Sign out all other devices");
-  all.addEventListener("click", async () => {
-    all.disabled = true;
+  all.addEventListener("click", () => whileBusy(all, () => {
     const count = others.length;
-    await endSessions(others.map((s) => s.id), box,
+    return endSessions(others.map((s) => s.id), box,
       count === 1 ? "The other device is signed out." : `All ${count} other devices are signed out.`)
-      .catch(() => { all.disabled = false; });
-  });
+      .catch(() => {});
+  }));
   fill(box, list, h("p", { class: "actions" }, all));
 }
 

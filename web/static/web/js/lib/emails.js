@@ -5,7 +5,7 @@
 
 import { authConfig } from "./api.js";
 import { account, gently } from "./account.js";
-import { $, announce, fill, h } from "./dom.js";
+import { $, announce, fill, h, whileBusy } from "./dom.js";
 import { onSubmit, showErrors, value } from "./forms.js";
 
 let byCode = false;
@@ -38,21 +38,20 @@ function codeForm(address) {
 }
 
 function actionsFor(address, row) {
-  const run = (work, done) => async (event) => {
-    const pressed = event.currentTarget;
-    pressed.disabled = true;
+  // Busy, not disabled, while the request runs: focus stays on the pressed
+  // button (on an error too), and moves to the heading once the list is redrawn.
+  const run = (work, done) => (event) => whileBusy(event.currentTarget, async () => {
     try {
       await work();
       await render(done);
       $("#email-title").focus();
     } catch (error) {
-      pressed.disabled = false;
       for (const old of row.querySelectorAll(".form-errors")) old.remove();
       const holder = h("form", { class: "row-errors" });
       row.append(holder);
       showErrors(holder, gently(error));
     }
-  };
+  });
   const actions = [];
   if (address.verified && !address.primary) {
     actions.push(button("Make this my main address", run(

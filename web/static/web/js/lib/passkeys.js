@@ -3,7 +3,7 @@
 // ("passwordless"), so they also work for signing in without a password.
 
 import { account, gently, isoFromSeconds } from "./account.js";
-import { $, announce, fill, formatDate, h, time } from "./dom.js";
+import { $, announce, fill, formatDate, h, time, whileBusy } from "./dom.js";
 import { onSubmit, showErrors, value } from "./forms.js";
 import { authenticators, render as renderTwoStep, showRecoveryCodes } from "./twostep.js";
 import { createPasskey, passkeysSupported } from "./webauthn.js";
@@ -49,8 +49,8 @@ function rowFor(passkey) {
     renameForm(passkey, row);
   });
   const remove = h("button", { type: "button", class: "button-quiet", "aria-label": `Remove ${passkey.name}` }, "Remove");
-  remove.addEventListener("click", async () => {
-    remove.disabled = true;
+  // Busy, not disabled: focus stays on the button until the list is redrawn.
+  remove.addEventListener("click", () => whileBusy(remove, async () => {
     try {
       await account("DELETE", "account/authenticators/webauthn", { authenticators: [passkey.id] });
       await render();
@@ -58,10 +58,9 @@ function rowFor(passkey) {
       announce(`${passkey.name} is removed. It can't be used to sign in any more.`);
       $("#passkeys-title").focus();
     } catch (error) {
-      remove.disabled = false;
       problemIn(row, error);
     }
-  });
+  }));
   row.append(h("div", { class: "actions" }, rename, remove));
   return row;
 }

@@ -6,7 +6,7 @@
 
 import { ApiError } from "./api.js";
 import { account, gently, isoFromSeconds } from "./account.js";
-import { $, announce, fill, formatDate, h, time } from "./dom.js";
+import { $, announce, fill, formatDate, h, time, whileBusy } from "./dom.js";
 import { onSubmit, showErrors, value } from "./forms.js";
 
 /** The key grouped by four, as authenticator apps print it. */
@@ -102,18 +102,17 @@ function renderOn(totp, codes) {
     off.focus();
   });
   const yes = ask.querySelector("#totp-off-yes");
-  yes.addEventListener("click", async () => {
-    yes.disabled = true;
+  // Busy, not disabled: focus stays on the button until the section is redrawn.
+  yes.addEventListener("click", () => whileBusy(yes, async () => {
     try {
       await account("DELETE", "account/authenticators/totp");
       await render();
       announce("Two-step sign-in with your authenticator app is off.");
       $("#two-step-title").focus();
     } catch (error) {
-      yes.disabled = false;
       problemIn(box, error);
     }
-  });
+  }));
   fill(box,
     h("p", { class: "notice notice-calm" }, "Two-step sign-in is on. After your password, we ask for a code from your authenticator app."),
     h("p", { class: "meta" }, "Set up on ", time(isoFromSeconds(totp.created_at), formatDate), ".", ...used),

@@ -3,7 +3,7 @@
 // passkey). The emailed code keeps sign-in open even when someone else has
 // used up the password attempts for an address.
 import { ApiError, auth } from "../lib/api.js";
-import { $, $$, h } from "../lib/dom.js";
+import { $, $$, h, whileBusy } from "../lib/dom.js";
 import { clearErrors, onSubmit, showErrors, value } from "../lib/forms.js";
 import { goNext, startPage } from "../lib/layout.js";
 import { passkeysSupported, usePasskey } from "../lib/webauthn.js";
@@ -163,16 +163,15 @@ function wireCode() {
   const loginForm = $("#login-form");
   const confirm = $("#code-confirm-form");
   $("#code-button").addEventListener("click", async (event) => {
-    const button = event.currentTarget;
     clearErrors(loginForm);
-    button.disabled = true;
-    try {
-      await requestCode(loginForm);
-    } catch (error) {
-      showErrors(loginForm, error);
-    } finally {
-      button.disabled = false;
-    }
+    // Busy, not disabled: a disabled button would drop focus to the page.
+    await whileBusy(event.currentTarget, async () => {
+      try {
+        await requestCode(loginForm);
+      } catch (error) {
+        showErrors(loginForm, error);
+      }
+    });
   });
   onSubmit(confirm, async () => {
     await proceed(await inStage(auth.request("POST", "auth/code/confirm", {
