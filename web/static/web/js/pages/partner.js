@@ -2,7 +2,7 @@
 // and, below, the partner's questions about my own items, to answer.
 
 import { api } from "../lib/api.js";
-import { $, announce, fill, formatDate, h, time } from "../lib/dom.js";
+import { $, announce, fill, formatDate, h, time, whileBusy } from "../lib/dom.js";
 import { endedNotice, partnershipEnded, rememberPartner } from "../lib/ending.js";
 import { onSubmit, value } from "../lib/forms.js";
 import { me, partnership, problem, startPage } from "../lib/layout.js";
@@ -105,8 +105,7 @@ function acknowledgePart(kindName, item, li) {
   const changed = item.changed_since_acknowledged;
   box.append(h("p", { class: "badge" }, changed ? "Changed since you read it" : "New"));
   const button = h("button", { type: "button" }, changed ? "I have read the changes" : "I have read and understood this");
-  button.addEventListener("click", async () => {
-    button.disabled = true;
+  button.addEventListener("click", () => whileBusy(button, async () => {
     try {
       // The write first, then the read: never both at once (SQLite's in-memory
       // test database refuses a read of a table another request is writing).
@@ -117,10 +116,9 @@ function acknowledgePart(kindName, item, li) {
       fresh.querySelector("h3").focus();
       announce(`Thank you. ${partnerName} will see that you read it.`);
     } catch (error) {
-      button.disabled = false;
       box.append(problem(error));
     }
-  });
+  }));
   box.append(button);
   return box;
 }

@@ -4,7 +4,7 @@
 
 import { api } from "../lib/api.js";
 import { checkinSummary, responseList } from "../lib/checkins.js";
-import { $, announce, fill, focusOn, formatTime, h, time } from "../lib/dom.js";
+import { $, announce, fill, focusOn, formatTime, h, time, whileBusy } from "../lib/dom.js";
 import { endedNotice, partnershipEnded, rememberPartner } from "../lib/ending.js";
 import { onFollow } from "../lib/follow.js";
 import { onSubmit } from "../lib/forms.js";
@@ -101,18 +101,15 @@ function respondButtons(checkin, name, list) {
     checkin.responses = mine ? [mine] : [];
     fill(list, mine ? responseList(checkin.responses, "You") : null);
   };
-  const act = async (button, work) => {
-    button.disabled = true;
+  const act = (button, work) => whileBusy(button, async () => {
     box.querySelector(".problem")?.remove();
     try {
       await work();
       show();
     } catch (error) {
       box.append(problem(error));
-    } finally {
-      button.disabled = false;
     }
-  };
+  });
   for (const [kind, words] of Object.entries(RESPONSES)) {
     const button = h("button", { type: "button", class: "button-quiet", dataset: { kind } }, words);
     button.addEventListener("click", () => act(button, async () => {
@@ -220,17 +217,15 @@ function upToDate(box, pair) {
 /** Marks read what this page shows, not what may have arrived since. */
 function markAllButton(box, pair, activities) {
   const button = h("button", { type: "button", class: "button-quiet" }, "Mark all as read");
-  button.addEventListener("click", async () => {
-    button.disabled = true;
+  button.addEventListener("click", () => whileBusy(button, async () => {
     try {
       await markRead({ ids: activities.map((activity) => activity.id) });
       $("#waiting-title").focus();
       announce("Marked as read.");
     } catch (error) {
-      button.disabled = false;
       box.append(problem(error));
     }
-  });
+  }));
   return button;
 }
 
