@@ -33,3 +33,10 @@ urlpatterns = [
     path("reminder", views.reminder_link, name="reminder-link"),
     path("email/unsubscribe", views.email_unsubscribe, name="email-unsubscribe"),
 ]
+
+# The installable app (issue 14): at the root, so the worker's scope is the whole site.
+urlpatterns += [
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="service-worker"),
+    path("offline", views.offline_page, name="offline"),
+]

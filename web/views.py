@@ -7,16 +7,22 @@ and which curated choices a page offers; no data of anyone is read.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY as TOTP_SECRET_SESSION_KEY
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -191,3 +197,87 @@ def email_unsubscribe(request: HttpRequest) -> HttpResponse:
         return _link_page(request, "web/email_unsubscribe.html")
     kind = account_services.email_unsubscribe(token=request.GET.get("t", ""))
     return _link_page(request, "web/email_unsubscribe.html", {"done": True, "kind": kind})
+
+
+# --- The installable app: manifest, service worker, offline page ------------------
+
+THEME_LIGHT = "#faf8f4"  # --bg in attune.css; the dark one is a <meta> in base.html
+# What the service worker keeps for the app shell: every style, script and icon.
+SHELL_FOLDERS = ("web/css", "web/js", "web/icons")
+
+
+@require_GET
+def manifest(request: HttpRequest) -> HttpResponse:
+    icons = [
+        {"src": static(f"web/icons/{name}-{size}.png"), "sizes": f"{size}x{size}",
+         "type": "image/png", "purpose": purpose}
+        for name, purpose in (("icon", "any"), ("maskable", "maskable"))
+        for size in (192, 512)
+    ]  # fmt: skip
+    body = {
+        "id": "/today",
+        "name": "attune",
+        "short_name": "attune",
+        "description": "Understand each other better, one shared thing at a time.",
+        "start_url": "/today",
+        "scope": "/",
+        "display": "standalone",
+        "theme_color": THEME_LIGHT,
+        "background_color": THEME_LIGHT,
+        "icons": icons,
+    }
+    response = HttpResponse(json.dumps(body, indent=2), content_type="application/manifest+json")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def _shell_files() -> list[str]:
+    """Static paths of the app shell, found as collectstatic would find them."""
+    found: set[str] = {"web/favicon.svg"}
+    for finder in finders.get_finders():
+        for path, _storage in finder.list([]):
+            normal = path.replace("\\", "/")
+            if normal.startswith(SHELL_FOLDERS):
+                found.add(normal)
+    return sorted(found)
+
+
+def _service_worker() -> str:
+    return _service_worker_cached() if not settings.DEBUG else _service_worker_text()
+
+
+@functools.cache
+def _service_worker_cached() -> str:
+    return _service_worker_text()
+
+
+def _service_worker_text() -> str:
+    """The worker's script, preceded by what it precaches and a version that changes
+    whenever any of those files (or the worker) changes, so browsers update it."""
+    files = _shell_files()
+    digest = hashlib.sha256()
+    for path in [*files, "web/sw.js"]:
+        located = finders.find(path)
+        if isinstance(located, str):
+            digest.update(path.encode())
+            digest.update(Path(located).read_bytes())
+    shell = {
+        "version": digest.hexdigest()[:16],
+        "files": [static(path) for path in files],
+        "offline": reverse("offline"),
+    }
+    located = finders.find("web/sw.js")
+    script = Path(str(located)).read_text()
+    return f"self.ATTUNE_SHELL = {json.dumps(shell)};\n{script}"
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """`/sw.js`, at the root so that its scope is the whole site."""
+    response = HttpResponse(_service_worker(), content_type="application/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+# What a page the worker has no copy of shows while offline (precached by it).
+offline_page = _page("web/offline.html", access=ANYONE)

@@ -2,11 +2,17 @@
 // (/_allauth/browser/v1/) and the REST API (/api/v1/), both on the session
 // cookie. Every unsafe request carries the CSRF token from the `csrftoken`
 // cookie, which the config request below makes sure exists.
+//
+// Offline, the reads the pages make are answered from this device's copy
+// (lib/offline.js) and writes are refused, never queued.
+
+import * as offline from "./offline.js";
 
 const AUTH = "/_allauth/browser/v1";
 const API = "/api/v1";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const OFFLINE_MESSAGE = "We couldn't reach attune just now. Check your connection and try again.";
+const NOT_SAVED_MESSAGE = "You're offline: this wasn't saved. Try again when you're back online.";
 
 /** An API answer that was not a success, in the shared error shape. */
 export class ApiError extends Error {
@@ -57,8 +63,11 @@ async function send(method, url, { body, headers = {} } = {}) {
   try {
     response = await fetch(url, init);
   } catch {
-    throw new ApiError(0, [{ code: "offline", message: OFFLINE_MESSAGE }]);
+    offline.noteOffline();
+    const write = !SAFE_METHODS.has(method) && url.startsWith(`${API}/`);
+    throw new ApiError(0, [{ code: "offline", message: write ? NOT_SAVED_MESSAGE : OFFLINE_MESSAGE }]);
   }
+  offline.noteOnline();
   let data = null;
   if (response.status !== 204) {
     try {
@@ -142,9 +151,36 @@ function partnerItemGone(path, status, data) {
   return new ApiError(404, [{ code: "partner_stopped_sharing", message }], data);
 }
 
+function isOffline(error) {
+  return error instanceof ApiError && error.status === 0;
+}
+
+/** A read the network could not answer, answered from this device's copy when it can. */
+async function readOrCopy(path, read) {
+  try {
+    return await read();
+  } catch (error) {
+    if (!isOffline(error)) throw error;
+    const copy = await offline.answer(path, { pageSize: pageSizeOf(path) });
+    if (!copy) throw error;
+    return copy;
+  }
+}
+
+function pageSizeOf(path) {
+  const asked = Number(new URLSearchParams(path.split("?")[1] || "").get("page_size"));
+  return asked > 0 ? asked : 50;
+}
+
 /** A REST API call: resolves to the JSON body (null for 204), throws ApiError otherwise. */
 async function call(method, path, body, headers) {
-  const { status, body: data } = await exchange(method, `${API}/${path}`, { body, headers });
+  const { status, body: data } = method === "GET"
+    ? await readOrCopy(path, async () => {
+      const answer = await exchange(method, `${API}/${path}`, { body, headers });
+      offline.remember(path, answer.status, answer.body);
+      return answer;
+    })
+    : await exchange(method, `${API}/${path}`, { body, headers });
   if (status >= 200 && status < 300) return data;
   throw partnerItemGone(path, status, data) || failure(status, data);
 }
@@ -172,14 +208,22 @@ export const api = {
   async list(path, { limit = 500, until = null } = {}) {
     const rows = [];
     let url = `${API}/${path}${path.includes("?") ? "&" : "?"}page_size=100`;
+    let first = true;
     while (url && rows.length < limit) {
-      const { status, body } = await exchange("GET", url);
+      const read = url;
+      const answer = first
+        ? await readOrCopy(path, () => exchange("GET", read))
+        : await exchange("GET", read);
+      if (answer.rows) return answer.rows.slice(0, limit);
+      const { status, body } = answer;
       if (status !== 200) throw failure(status, body);
       rows.push(...body.results);
+      first = false;
       const oldest = body.results.at(-1);
       if (until && oldest && new Date(oldest.created_at) < until) break;
       url = body.next;
     }
+    if (!url) offline.remember(path, 200, { results: rows, next: null });
     return rows.slice(0, limit);
   },
 

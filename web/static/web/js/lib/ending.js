@@ -6,6 +6,7 @@
 import { api } from "./api.js";
 import { h } from "./dom.js";
 import { onSubmit, value } from "./forms.js";
+import { wipeThisDevice } from "./wipe.js";
 
 const NAME_KEY = "attune.partnerName.";
 
@@ -127,6 +128,8 @@ export function confirmEnding(name) {
     onSubmit(form, async () => {
       const text = value(form, "message");
       await api.delete("partnership", text ? { message: text } : undefined);
+      // Nothing of the partnership stays on this device: its copy, caches and push.
+      await wipeThisDevice();
       finish(true);
     });
     document.body.append(dialog);

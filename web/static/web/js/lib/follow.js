@@ -8,10 +8,17 @@
 //
 // Places follow partners/stream.py's scheme: `#trigger-<id>`, `#boundary-<id>`,
 // `#self-care-<id>` on /partner, `#checkin-<id>` on /today.
+//
+// Every page of changes read is also applied to this device's offline copy
+// (lib/offline.js), whose cursor is the one the feed is read from: one tab at a
+// time reads it (a Web Lock) and tells the others what it read, so each open
+// page follows every change. Back online after a time offline, the feed is
+// read at once: its deletions reach the copy before the copy answers again.
 
 import { ApiError, PARTNER_GONE_EVENT, api } from "./api.js";
 import { announce, focusOn, h } from "./dom.js";
 import { hasBadge, showUnread } from "./inbox.js";
+import * as offline from "./offline.js";
 
 const INTERVAL_MS = 25_000;
 const LONGEST_WAIT_MS = 5 * 60_000;
@@ -19,6 +26,8 @@ const LONGEST_WAIT_MS = 5 * 60_000;
 const PAGES_AT_ONCE = 10;
 const PAGE_SIZE = 500;
 const CURSOR_KEY = "attune.follow.cursor";
+const LOCK_NAME = "attune-sync";
+const CHANNEL_NAME = "attune-sync";
 const PARTNER_PREFIX = "partner_";
 // Which page shows each kind of the partner's items (Today lists them all as news).
 const PAGE_OF = {
@@ -74,12 +83,61 @@ function goneWords(pair, count) {
   return [line, several ? `${name} stopped sharing ${count} things.` : line];
 }
 
-class Follower {
-  constructor({ since, userId }) {
-    this.since = since;
+/**
+ * Where the feed was last read to. With an offline copy on this device, the
+ * copy's own cursor (shared by every tab); without one (some private modes),
+ * this tab's.
+ */
+class TabCursor {
+  constructor(userId) {
     this.key = `${CURSOR_KEY}.${userId}`;
-    this.cursor = sessionStorage.getItem(this.key);
+  }
+
+  async read() {
+    return sessionStorage.getItem(this.key);
+  }
+
+  async restart() {
+    sessionStorage.removeItem(this.key);
+  }
+
+  async apply(changes, cursor) {
+    sessionStorage.setItem(this.key, cursor);
+  }
+}
+
+class CopyCursor {
+  constructor(userId) {
+    this.userId = userId;
+  }
+
+  async read() {
+    return offline.ownedBy(this.userId);
+  }
+
+  async restart() {
+    await offline.restart();
+  }
+
+  async apply(changes, cursor, complete) {
+    await offline.applyPage(changes, cursor, { complete });
+  }
+}
+
+/** Run `work` while no tab of this device reads the feed (wiping the copy waits for a read). */
+export function alone(work) {
+  if (navigator.locks?.request) return navigator.locks.request(LOCK_NAME, work);
+  return work();
+}
+
+class Follower {
+  constructor({ since, userId, store }) {
+    this.since = since;
+    this.store = store;
+    this.channel = "BroadcastChannel" in window ? new BroadcastChannel(CHANNEL_NAME) : null;
+    // The ETag of the last answer, for the cursor it answered.
     this.etag = null;
+    this.etagFor = null;
     this.timer = null;
     this.wait = interval();
     this.busy = false;
@@ -92,6 +150,13 @@ class Follower {
   start() {
     document.addEventListener("visibilitychange", () => this.onVisibility());
     document.addEventListener(PARTNER_GONE_EVENT, () => this.lookNow());
+    // Back online: read the feed at once (the copy waits for it), not after a long backoff.
+    window.addEventListener("online", () => this.backOnline());
+    document.addEventListener(offline.BACK_ONLINE_EVENT, () => this.backOnline());
+    // What another tab read is followed here too.
+    this.channel?.addEventListener("message", (event) => {
+      if (Array.isArray(event.data?.changes) && event.data.changes.length) this.follow(event.data.changes);
+    });
     this.lookNow();
   }
 
@@ -103,6 +168,11 @@ class Follower {
     } else {
       this.clear();
     }
+  }
+
+  backOnline() {
+    this.wait = interval();
+    this.lookNow();
   }
 
   clear() {
@@ -139,30 +209,45 @@ class Follower {
 
   /** Read the feed from the cursor until it has nothing more, then act on what changed. */
   async look() {
+    const changes = await alone(() => this.read());
+    if (!changes.length) return;
+    this.channel?.postMessage({ changes });
+    await this.follow(changes);
+  }
+
+  /** Each page read is applied to the copy before the next is asked for. */
+  async read() {
     const changes = [];
+    let cursor = await this.store.read();
     for (let read = 0; read < PAGES_AT_ONCE; read += 1) {
-      const query = `sync?page_size=${PAGE_SIZE}${this.cursor ? `&cursor=${encodeURIComponent(this.cursor)}` : ""}`;
+      const query = `sync?page_size=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
       let answer;
       try {
-        answer = await api.conditional(query, this.etag);
+        answer = await api.conditional(query, this.etagFor === cursor ? this.etag : null);
       } catch (error) {
         if (error instanceof ApiError && error.has("resync_required")) {
-          // Older than the feed keeps: start again from the whole current state.
-          this.cursor = null;
+          // Older than the feed keeps: forget the copy, start again from the whole current state.
+          await this.store.restart();
+          cursor = null;
           this.etag = null;
           continue;
         }
         throw error;
       }
-      if (answer.status === 304) break;
+      if (answer.status === 304) {
+        await this.store.apply([], cursor, true);
+        break;
+      }
+      const complete = !answer.body.has_more;
+      await this.store.apply(answer.body.changes, answer.body.cursor, complete);
       changes.push(...answer.body.changes);
-      this.cursor = answer.body.cursor;
-      sessionStorage.setItem(this.key, this.cursor);
+      cursor = answer.body.cursor;
       // An ETag answers one address: it is kept only for the next look at this cursor.
-      this.etag = answer.body.has_more ? null : answer.etag;
-      if (!answer.body.has_more) break;
+      this.etag = complete ? answer.etag : null;
+      this.etagFor = cursor;
+      if (complete) break;
     }
-    if (changes.length) await this.follow(changes);
+    return changes;
   }
 
   async follow(changes) {
@@ -241,8 +326,19 @@ let follower = null;
  * Follow changes on this page from now on. `since` is when the page began to
  * read what it shows: anything shared or changed after it is news.
  */
-export function startFollowing({ since, userId }) {
+export async function startFollowing({ since, userId }) {
   if (follower || !userId) return;
-  follower = new Follower({ since, userId });
+  const store = await offline.available() ? new CopyCursor(userId) : new TabCursor(userId);
+  if (follower) return;
+  follower = new Follower({ since, userId, store });
   follower.start();
+}
+
+/** Stop following for good on this page (the device is being wiped). */
+export function stopFollowing() {
+  if (!follower) return;
+  follower.stopped = true;
+  follower.clear();
+  follower.channel?.close();
+  follower.channel = null;
 }

@@ -1,12 +1,17 @@
 // What every page shares: the log-out link, the unread count beside Today, a
 // one-time message carried over from the previous page, arriving at the place
-// a link names, and a calm message when a page cannot load.
+// a link names, and a calm message when a page cannot load. Signed-in pages
+// register the service worker, and say so calmly when what they show comes
+// from this device's offline copy.
 
 import { ApiError, api, auth, namePartner } from "./api.js";
 import { arrive } from "./deeplink.js";
-import { fill, h } from "./dom.js";
+import { fill, formatDateTime, h } from "./dom.js";
 import { startFollowing } from "./follow.js";
 import { hasBadge, showUnread } from "./inbox.js";
+import { BACK_ONLINE_EVENT, OFFLINE_ANSWER_EVENT } from "./offline.js";
+import { registerWorker } from "./push.js";
+import { wipeThisDevice } from "./wipe.js";
 import { applyRememberedZone } from "./zone.js";
 
 const FLASH_KEY = "attune.flash";
@@ -64,6 +69,8 @@ function wireLogout() {
 }
 
 export async function logOut() {
+  // While still signed in: attune forgets this device's push subscription.
+  await wipeThisDevice();
   await auth.logout();
   flashNext("You are logged out. Take care.");
   window.location.assign("/login");
@@ -140,6 +147,33 @@ async function countUnread() {
   }
 }
 
+/**
+ * "Offline — last updated …" above the page while anything it shows came from
+ * this device's copy; once back online, an offer to show the latest.
+ */
+function watchOffline(main) {
+  let banner = null;
+  document.addEventListener(OFFLINE_ANSWER_EVENT, (event) => {
+    const when = event.detail?.syncedAt;
+    const text = h("p", {}, h("strong", {}, "Offline"),
+      when ? [" — last updated ", h("time", { datetime: when }, formatDateTime(when))] : null,
+      ". What you see is what this device kept; changes wait until you're back online.");
+    if (!banner?.isConnected) {
+      banner = h("div", { class: "notice notice-calm offline-banner", role: "status", "data-offline": "" });
+      main.prepend(banner);
+    }
+    fill(banner, text);
+  });
+  const back = () => {
+    if (!banner?.isConnected) return;
+    const reload = h("button", { type: "button", class: "button-quiet" }, "Show the latest");
+    reload.addEventListener("click", () => window.location.reload());
+    fill(banner, h("p", {}, "You're back online. ", reload));
+  };
+  window.addEventListener("online", back);
+  document.addEventListener(BACK_ONLINE_EVENT, back);
+}
+
 /** Once a signed-in page is drawn, it follows what changes (lib/follow.js). */
 async function follow(since) {
   try {
@@ -159,6 +193,10 @@ export async function startPage(render, { member = true } = {}) {
   showFlash();
   const main = document.getElementById("main");
   const since = Date.now();
+  if (member) {
+    watchOffline(main);
+    registerWorker();
+  }
   try {
     if (member) {
       await applyRememberedName();

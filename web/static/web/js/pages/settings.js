@@ -1,17 +1,22 @@
 // Settings: profile and quiet hours, signing in and staying safe (email,
 // password, two-step sign-in, passkeys, signed-in devices), check-in
-// reminders, which emails come, the partnership (pause sharing, end it), the
+// reminders, notifications on this device, how each kind of news comes (email,
+// push, both, none), the partnership (pause sharing, end it), the
 // consent log, export and account deletion.
 
 import { ApiError, api } from "../lib/api.js";
 import { setupDevices } from "../lib/devices.js";
-import { $, announce, fill, formatDate, formatDateTimeIn, h, time } from "../lib/dom.js";
+import { $, announce, fill, formatDate, formatDateTimeIn, h, time, whileBusy } from "../lib/dom.js";
 import { setupEmailAndPassword } from "../lib/emails.js";
 import { confirmEnding } from "../lib/ending.js";
 import { checkedValues, onSubmit, value } from "../lib/forms.js";
 import { flashNext, me, partnership, problem, refreshPartnership, startPage } from "../lib/layout.js";
 import { setupPasskeys } from "../lib/passkeys.js";
+import {
+  PushRefused, guessDeviceLabel, pushSupported, subscribeThisDevice, thisDevice, unsubscribeThisDevice,
+} from "../lib/push.js";
 import { setupTwoStep } from "../lib/twostep.js";
+import { wipeThisDevice } from "../lib/wipe.js";
 import { WEEKDAYS, consentEvent } from "../lib/words.js";
 import { deviceZone } from "../lib/zone.js";
 
@@ -54,18 +59,120 @@ function setupTimezone(profile, input) {
   offerDeviceZone(profile, input);
 }
 
-function setupEmailPreferences(profile) {
+const NEWS_KINDS = ["reminders", "partner_activity"];
+const KIND_WORDS = { reminders: "Check-in reminders", partner_activity: "News from your partner" };
+
+/** Each kind's channel in words: email, notifications, both or none. */
+function channelSummary(form) {
+  return NEWS_KINDS.map((kind) => {
+    const email = form.elements[kind].checked;
+    const push = form.elements[`push_${kind}`].checked;
+    const how = email && push ? "by email and notification"
+      : email ? "by email only" : push ? "by notification only" : "not at all";
+    return `${KIND_WORDS[kind]}: ${how}.`;
+  }).join(" ");
+}
+
+/** Per kind, two switches (email, push): one PATCH of `me` saves both channels. */
+function setupNewsChannels(profile) {
   const form = $("#emails-form");
-  for (const [kind, wanted] of Object.entries(profile.email_preferences)) form.elements[kind].checked = wanted;
+  for (const kind of NEWS_KINDS) {
+    form.elements[kind].checked = Boolean(profile.email_preferences[kind]);
+    form.elements[`push_${kind}`].checked = Boolean(profile.push_preferences?.[kind]);
+  }
+  const summary = $("#channels-summary");
+  summary.textContent = channelSummary(form);
+  form.addEventListener("change", () => { summary.textContent = channelSummary(form); });
   onSubmit(form, async () => {
-    await api.patch("me", {
-      email_preferences: {
-        reminders: form.elements.reminders.checked,
-        partner_activity: form.elements.partner_activity.checked,
-      },
-    });
+    const choose = (prefix) => Object.fromEntries(
+      NEWS_KINDS.map((kind) => [kind, form.elements[`${prefix}${kind}`].checked]));
+    await api.patch("me", { email_preferences: choose(""), push_preferences: choose("push_") });
     saved("#emails-saved");
   });
+}
+
+/** This device: notifications on (with its name) or off. */
+async function renderPushHere() {
+  const box = $("#push-here");
+  if (!pushSupported()) {
+    fill(box, h("p", { class: "muted" }, "This browser can't show notifications from attune. "
+      + "On a phone, adding attune to your home screen usually makes them possible."));
+    return;
+  }
+  const devices = await api.list("push/subscriptions", { limit: 100 });
+  const here = await thisDevice(devices);
+  if (here) {
+    const off = h("button", { type: "button", class: "button-quiet", id: "push-off" }, "Turn them off here");
+    off.addEventListener("click", () => whileBusy(off, async () => {
+      try {
+        await unsubscribeThisDevice();
+        await refreshPush();
+        saved("#push-done", "Notifications are off on this device.");
+        $("#push-title").focus();
+      } catch (error) {
+        box.append(problem(error));
+      }
+    }));
+    fill(box, h("p", {}, "Notifications are on for this device",
+      here.label ? [" (", h("strong", {}, here.label), ")"] : null, "."), h("p", {}, off));
+    return;
+  }
+  const form = h("form", { class: "inline-form", id: "push-form" },
+    h("div", { class: "field" },
+      h("label", { for: "push-label" }, "A name for this device"),
+      h("input", { id: "push-label", name: "label", type: "text", maxlength: "80", value: guessDeviceLabel(),
+        "aria-describedby": "push-label-hint" }),
+      h("p", { class: "hint", id: "push-label-hint" }, "So you can tell your devices apart below.")),
+    h("button", { type: "submit" }, "Turn on notifications here"));
+  onSubmit(form, async () => {
+    try {
+      await subscribeThisDevice(value(form, "label"));
+    } catch (error) {
+      if (error instanceof PushRefused) throw new ApiError(400, [{ code: "push_refused", message: error.message }]);
+      throw error;
+    }
+    await refreshPush();
+    saved("#push-done", "Notifications are on for this device.");
+    $("#push-title").focus();
+  });
+  fill(box, h("p", {}, "Notifications are off on this device."), form);
+}
+
+/** Every device of mine that gets notifications, each with a way to stop it. */
+async function renderPushDevices() {
+  const box = $("#push-devices");
+  const devices = await api.list("push/subscriptions", { limit: 100 });
+  if (!devices.length) {
+    fill(box, h("p", { class: "muted" }, "None yet."));
+    return;
+  }
+  const here = await thisDevice(devices);
+  fill(box, h("ul", { class: "plain-list push-devices" }, devices.map((device) => {
+    const name = device.label || "A device without a name";
+    const remove = h("button", { type: "button", class: "button-quiet", "aria-label": `Remove ${name}` }, "Remove");
+    remove.addEventListener("click", () => whileBusy(remove, async () => {
+      try {
+        if (here?.id === device.id) await unsubscribeThisDevice();
+        else await api.delete(`push/subscriptions/${device.id}`);
+        await refreshPush();
+        saved("#push-done", `${name} no longer gets notifications.`);
+        $("#push-title").focus();
+      } catch (error) {
+        box.append(problem(error));
+      }
+    }));
+    return h("li", { class: "push-device" },
+      h("p", {}, h("strong", {}, name), here?.id === device.id ? " (this device)" : "",
+        h("span", { class: "muted" }, " · since ", time(device.created_at, formatDate))),
+      remove);
+  })));
+}
+
+async function refreshPush() {
+  await Promise.all([
+    renderPushHere().catch((error) => fill($("#push-here"), problem(error))),
+    renderPushDevices().catch((error) => fill($("#push-devices"), problem(error))),
+  ]);
 }
 
 function setupProfile(profile) {
@@ -242,6 +349,8 @@ function setupDelete() {
   const form = $("#delete-form");
   onSubmit(form, async () => {
     await api.delete("me", { password: form.elements.password.value });
+    // The account's push subscriptions went with it; this device keeps nothing either.
+    await wipeThisDevice({ server: false });
     flashNext("Your account and everything in it is deleted. Take good care.");
     window.location.assign("/login");
   });
@@ -250,7 +359,7 @@ function setupDelete() {
 startPage(async () => {
   const [profile, schedule, pair] = await Promise.all([me(), api.get("checkins/schedule"), partnership()]);
   setupProfile(profile);
-  setupEmailPreferences(profile);
+  setupNewsChannels(profile);
   setupSchedule(schedule);
   renderPartnership(pair);
   setupDelete();
@@ -261,6 +370,7 @@ startPage(async () => {
     part("#two-step", setupTwoStep),
     part("#passkeys", setupPasskeys),
     part("#devices", setupDevices),
+    refreshPush(),
     loadConsentLog().catch((error) => fill($("#consent-log"), problem(error))),
   ]);
 });
