@@ -48,10 +48,22 @@ function cookie(name) {
   return "";
 }
 
+/** The answer to a request that never reached attune: a write is told it wasn't saved. */
+function unreachable(method, url) {
+  offline.noteOffline();
+  const write = !SAFE_METHODS.has(method) && url.startsWith(`${API}/`);
+  return new ApiError(0, [{ code: "offline", message: write ? NOT_SAVED_MESSAGE : OFFLINE_MESSAGE }]);
+}
+
 async function send(method, url, { body, headers = {} } = {}) {
   const init = { method, headers: { Accept: "application/json", ...headers }, credentials: "same-origin" };
   if (!SAFE_METHODS.has(method)) {
-    await authConfig();
+    try {
+      await authConfig();
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 0) throw unreachable(method, url);
+      throw error;
+    }
     // Read on every request: Django rotates the token when someone logs in.
     init.headers["X-CSRFToken"] = cookie("csrftoken");
   }
@@ -63,9 +75,7 @@ async function send(method, url, { body, headers = {} } = {}) {
   try {
     response = await fetch(url, init);
   } catch {
-    offline.noteOffline();
-    const write = !SAFE_METHODS.has(method) && url.startsWith(`${API}/`);
-    throw new ApiError(0, [{ code: "offline", message: write ? NOT_SAVED_MESSAGE : OFFLINE_MESSAGE }]);
+    throw unreachable(method, url);
   }
   offline.noteOnline();
   let data = null;

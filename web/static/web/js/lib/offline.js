@@ -55,7 +55,20 @@ function done(tx) {
   });
 }
 
-function open() {
+/** Whether a copy exists on this device (looking creates nothing). */
+async function exists() {
+  if (dbPromise) return true;
+  if (!("indexedDB" in self) || !indexedDB.databases) return false;
+  return (await indexedDB.databases()).some((db) => db.name === DB_NAME);
+}
+
+/**
+ * The copy's database. Only the feed's reader creates it (`create`); everything
+ * else uses it only when it is there, so that a signed-out page, or one just
+ * wiped, never makes an empty one.
+ */
+async function open({ create = false } = {}) {
+  if (!dbPromise && !create && !(await exists())) throw new Error("no copy on this device");
   if (!dbPromise) {
     dbPromise = new Promise((resolve, reject) => {
       if (!("indexedDB" in self)) {
@@ -87,9 +100,9 @@ function open() {
   return dbPromise;
 }
 
-async function readMeta() {
+async function readMeta({ create = false } = {}) {
   if (meta) return meta;
-  const db = await open();
+  const db = await open({ create });
   const tx = db.transaction("meta");
   const value = await request(tx.objectStore("meta").get("state"));
   meta = value || {};
@@ -108,7 +121,7 @@ async function writeMeta(changes) {
 /** Whether this browser can keep a copy at all (not in some private modes). */
 export async function available() {
   try {
-    await open();
+    await open({ create: true });
     return true;
   } catch {
     return false;
@@ -120,7 +133,7 @@ export async function available() {
  * wiped first. Resolves to the feed cursor the copy has reached (null: start over).
  */
 export async function ownedBy(userId) {
-  const state = await readMeta();
+  const state = await readMeta({ create: true });
   if (state.user && state.user !== userId) await clear();
   if (state.user !== userId) await writeMeta({ user: userId, cursor: null, syncedAt: null });
   return (await readMeta()).cursor || null;
