@@ -40,8 +40,9 @@ class Subscription(models.Model):
 
 
 class Delivery(models.Model):
-    """One message to one device. `topic` names what it is about: `prompt:<id>` for a
-    reminder, `news:<digest>` for partner activity."""
+    """One message to one device. `topic` names what it is about: `prompt:<id>:<moment>` for
+    a reminder each time it is handed to the senders (`services.reminder_topic`),
+    `news:<digest>` for partner activity."""
 
     subscription = models.ForeignKey(
         Subscription, on_delete=models.CASCADE, related_name="deliveries"

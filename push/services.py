@@ -154,26 +154,42 @@ def prompts_push(*, prompt_ids: list[Any]) -> Outcome:
     the outcome says what to retry."""
     from checkins.models import Prompt
 
-    prompts = dict(
-        Prompt.objects.filter(
+    prompts = {
+        pk: (user_id, reminder_topic(prompt_id=pk, enqueued_at=enqueued_at))
+        for pk, user_id, enqueued_at in Prompt.objects.filter(
             pk__in=prompt_ids, status=Prompt.Status.PENDING, snoozed_until__isnull=True
-        ).values_list("pk", "user_id")
-    )
+        ).values_list("pk", "user_id", "enqueued_at")
+    }
     if not prompts:
         return Outcome()
     devices: dict[Any, list[Subscription]] = {}
     for subscription in selectors.subscriptions_wanting(
-        user_ids=list(set(prompts.values())), kind="reminders"
+        user_ids=list({user_id for user_id, _ in prompts.values()}), kind="reminders"
     ):
         devices.setdefault(subscription.user_id, []).append(subscription)
     wanted = {
-        (subscription.pk, f"prompt:{prompt_id}"): (subscription, prompt_id)
-        for prompt_id, user_id in prompts.items()
+        (subscription.pk, topic): (subscription, prompt_id)
+        for prompt_id, (user_id, topic) in prompts.items()
         for subscription in devices.get(user_id, [])
     }
     taken = _claim(wanted, now=timezone.now())
     messages = {pair: reminder_message(prompt_id=wanted[pair][1]) for pair in taken}
     return _deliver(messages, {wanted[pair][0].pk: wanted[pair][0] for pair in taken})
+
+
+def reminder_topic(*, prompt_id: Any, enqueued_at: datetime | None) -> str:
+    """A reminder's push, once per time it is handed to the senders.
+
+    The dispatcher hands a prompt on with a new `enqueued_at` when it is first
+    due and when a snooze ends (it then clears the prompt's `sent_at`, so the email
+    goes again): each coming back is pushed once more, and a repeated or retried
+    task of the same coming back finds its delivery taken. The sweep that hands on
+    a killed worker's unsent prompts also sets a new `enqueued_at`, so a worker
+    killed after a batch's pushes and before its emails pushes that batch again
+    (checkins.tasks.SEND_BATCH at most); the prompt row does not tell that sweep
+    from the end of a snooze."""
+    moment = round(enqueued_at.timestamp() * 1_000_000) if enqueued_at else 0
+    return f"prompt:{prompt_id}:{moment}"
 
 
 def reminder_message(*, prompt_id: Any) -> sender.Message:
@@ -214,6 +230,26 @@ def news_push(*, recipient: User, topic: str, url: str) -> Outcome:
     taken = _claim(((pk, topic) for pk in subscriptions), now=timezone.now())
     message = news_message(url=url)
     return _deliver(dict.fromkeys(taken, message), subscriptions)
+
+
+def news_still_visible(*, recipient: User, urls: list[str]) -> list[str]:
+    """Those of `urls` (a digest's news) the recipient may still know about now,
+    newest first, by the kernel's rule (`partners.stream.visible`). A retried push
+    asks again, as the email's retry does: a share taken back, a pause or an
+    ending since the first try leaves nothing to announce."""
+    from partners import stream
+    from partners.viewer import viewer_of
+
+    recent = timezone.now() - KEEP_SENT
+    rows = (
+        stream.visible(viewer_of(user=recipient))
+        .filter(kind__in=stream.EMAILED, created_at__gte=recent)
+        .order_by("-created_at", "-id")
+        .values_list("kind", "target_type", "target_id")
+    )
+    wanted = set(urls)
+    found = (stream.url_of(kind=k, target_type=t, target_id=i) for k, t, i in rows)
+    return [url for url in dict.fromkeys(found) if url in wanted]
 
 
 def deliveries_compact(*, now: datetime | None = None) -> int:

@@ -43,15 +43,22 @@ def push_prompts(prompt_ids: list[str]) -> None:
     retry_backoff_max=600,
     max_retries=8,
 )
-def push_news(recipient_id: str, topic: str, url: str) -> None:
-    """Safe to run twice: the digest's topic is claimed per device."""
+def push_news(recipient_id: str, topic: str, urls: list[str] | str) -> None:
+    """Safe to run twice: the digest's topic is claimed per device. What it
+    announces is asked of consent again here, at retry time. (A message queued
+    before that carries the one url it links to.)"""
     from accounts.models import User
     from push import services
 
     recipient = User.objects.filter(pk=recipient_id).first()
     if recipient is None:
         return
-    outcome = services.news_push(recipient=recipient, topic=topic, url=url)
+    still = services.news_still_visible(
+        recipient=recipient, urls=[urls] if isinstance(urls, str) else urls
+    )
+    if not still:
+        return
+    outcome = services.news_push(recipient=recipient, topic=topic, url=still[0])
     if outcome.unavailable is not None:
         raise outcome.unavailable
 
@@ -81,7 +88,7 @@ def news_push_now(*, recipient: Any, urls: list[str]) -> None:
     topic = services.news_topic(recipient_id=recipient.pk, urls=urls)
     outcome = services.news_push(recipient=recipient, topic=topic, url=urls[0])
     if outcome.unavailable is not None:
-        _later(push_news, (str(recipient.pk), topic, urls[0]))
+        _later(push_news, (str(recipient.pk), topic, list(urls)))
 
 
 @shared_task

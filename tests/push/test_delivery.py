@@ -142,7 +142,9 @@ def test_a_claim_left_by_a_killed_worker_is_taken_again_only_once_stale(
     subscription = device_of(alice, push_service, phone)
     prompt = _reminder(alice)
     Delivery.objects.create(
-        subscription=subscription, topic=f"prompt:{prompt.pk}", claimed_at=timezone.now()
+        subscription=subscription,
+        topic=services.reminder_topic(prompt_id=prompt.pk, enqueued_at=prompt.enqueued_at),
+        claimed_at=timezone.now(),
     )
 
     push_prompts(prompt_ids=[str(prompt.pk)])
@@ -258,15 +260,16 @@ def test_a_share_taken_back_before_the_news_goes_pushes_nothing(
 
 
 def test_the_news_retry_task_sends_what_has_not_gone(
-    bob, push_service: PushService, phone: Device
+    alice, bob, push_service: PushService, phone: Device
 ) -> None:
     device_of(bob, push_service, phone)
-    topic = services.news_topic(recipient_id=bob.pk, urls=["/partner"])
+    url = f"/partner#trigger-{_shared_trigger(alice, bob).pk}"
+    topic = services.news_topic(recipient_id=bob.pk, urls=[url])
 
-    push_news(str(bob.pk), topic, "/partner")
-    push_news(str(bob.pk), topic, "/partner")
+    push_news(str(bob.pk), topic, [url])
+    push_news(str(bob.pk), topic, [url])
 
-    assert [m["url"] for m in push_service.messages_for(phone)] == ["/partner"]
+    assert [m["url"] for m in push_service.messages_for(phone)] == [url]
 
 
 def test_it_sends_nothing_to_an_endpoint_that_is_not_public_any_more(
