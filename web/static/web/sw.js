@@ -114,16 +114,25 @@ self.addEventListener("push", (event) => {
     typeof payload.title === "string" ? payload.title : "attune", options));
 });
 
+async function focus(tab) {
+  try {
+    return await tab.focus();
+  } catch {
+    // Only a person's own click may bring a window forward; the tab is there anyway.
+    return tab;
+  }
+}
+
 async function openPage(path) {
   const target = new URL(path, self.location.origin).href;
   const tabs = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
   const there = tabs.find((tab) => tab.url === target);
-  if (there) return there.focus();
+  if (there) return focus(there);
   const ours = tabs.find((tab) => new URL(tab.url).origin === self.location.origin);
   if (ours && "navigate" in ours) {
     try {
       const moved = await ours.navigate(target);
-      if (moved) return moved.focus();
+      if (moved) return focus(moved);
     } catch {
       // An uncontrolled tab cannot be moved: a new one opens instead.
     }
@@ -133,5 +142,8 @@ async function openPage(path) {
 
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
-  event.waitUntil(openPage(samePath(event.notification.data?.url)));
+  const opening = openPage(samePath(event.notification.data?.url));
+  // A person's click keeps the worker alive until the page is open (an event a
+  // script made up may not ask that; it opens the page all the same).
+  if (event.isTrusted) event.waitUntil(opening);
 });
