@@ -52,7 +52,8 @@ FAKE_PUSH_MANAGER = """
   });
   PushManager.prototype.subscribe = async function (options) {
     const key = new Uint8Array(options.applicationServerKey);
-    localStorage.setItem(KEY, JSON.stringify({ userVisibleOnly: options.userVisibleOnly, keyLength: key.length }));
+    const asked = { userVisibleOnly: options.userVisibleOnly, keyLength: key.length };
+    localStorage.setItem(KEY, JSON.stringify(asked));
     return subscription();
   };
   PushManager.prototype.getSubscription = async function () {
@@ -202,7 +203,8 @@ def test_it_turns_notifications_on_and_off_for_this_device_from_settings(
     bob.get_by_label("Email me when my partner shares, asks or answers something").uncheck()
     bob.get_by_label("Notify my devices when my partner shares, asks or answers something").check()
     expect(bob.locator("#channels-summary")).to_have_text(
-        "Check-in reminders: by email and notification. News from your partner: by notification only."
+        "Check-in reminders: by email and notification. "
+        "News from your partner: by notification only."
     )
     bob.get_by_role("button", name="Save email choices and notifications").click()
     expect(bob.locator("#emails-saved")).to_have_text("Saved.")
