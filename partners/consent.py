@@ -7,6 +7,7 @@ paused sharing. Every reader asks here:
 - `Model.objects.owned_by(viewer)`: what the viewer owns;
 - `Model.objects.shared_with(viewer)`: what the viewer's partner shares with
   them now (`shared_q` is the same rule for a relation, e.g. questions on items);
+- `Model.objects.visible_to(viewer)`: both at once, in one condition;
 - `audience(item)`: the id of the one person besides the owner who can see it
   now, or None.
 """
@@ -44,6 +45,13 @@ class ShareableQuerySet(models.QuerySet[_M]):
         if not viewer.sees_partner_shares:
             return self.none()
         return self.filter(shared_q(viewer))
+
+    def visible_to(self, viewer: Viewer) -> ShareableQuerySet[_M]:
+        """`owned_by` and `shared_with` together, as one condition: what hangs on
+        either (questions) is then one subquery per kind, not two."""
+        if not viewer.sees_partner_shares:
+            return self.owned_by(viewer)
+        return self.filter(Q(owner_id=viewer.user_id) | shared_q(viewer))
 
 
 def shareable(model: type[_M]) -> ShareableQuerySet[_M]:

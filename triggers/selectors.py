@@ -85,18 +85,16 @@ def _on_mine(viewer: Viewer) -> Q:
     return about_any_q({model: shareable(model).owned_by(viewer) for model in asked_models()})
 
 
-def _on_partner_shares(viewer: Viewer) -> Q:
-    return about_any_q({model: shareable(model).shared_with(viewer) for model in asked_models()})
-
-
 def questions_visible(viewer: Viewer) -> QuerySet[Question]:
     """Every thread the viewer can read now: on their own items and on the items
     their partner shares with them, within their current partnership."""
     if not viewer.paired:
         return Question.objects.none()
-    readable = _on_mine(viewer)
-    if viewer.sees_partner_shares:
-        readable |= _on_partner_shares(viewer)
+    # One subquery per kind (mine or shared with me now), not two: building and
+    # compiling them is most of this read's cost on every sync page, inbox page
+    # and unread count (bench/RESULTS.md, "Issue 12, session 4": ~63 filter
+    # builds of the consent rule per sync page).
+    readable = about_any_q({model: shareable(model).visible_to(viewer) for model in asked_models()})
     return Question.objects.filter(partnership_id=viewer.partnership_id).filter(readable)
 
 
