@@ -235,3 +235,23 @@ def test_it_wipes_another_persons_copy_when_someone_else_signs_in(
     copy = copy_of(bob)
     assert f"partner_trigger:{voices.pk}" not in copy["items"]
     assert copy["items"] == []
+
+
+def test_it_opens_each_page_bob_visited_offline_without_trouble(
+    new_context: NewContext, base_url: str
+) -> None:
+    alice, _ = a_new_pair()
+    voices = shared(Trigger, alice, title="Raised voices")
+    context, bob = bob_online_on_partner(new_context, base_url)
+    # (Settings is for changes; its sign-in parts ask allauth, which has no offline copy.)
+    pages = ("/today", "/mine", "/checkin", "/history")
+    for path in pages:
+        open_page(bob, f"{base_url}{path}")
+    synced_copy_holds(bob, f"partner_trigger:{voices.pk}")
+    context.set_offline(True)
+    for path in pages:
+        open_page(bob, f"{base_url}{path}")
+        expect(bob.locator("[data-offline]")).to_contain_text("Offline — last updated")
+        problems = bob.locator(".notice-problem").all_inner_texts()
+        assert problems == [], (path, problems)
+    context.set_offline(False)

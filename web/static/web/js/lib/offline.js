@@ -31,7 +31,7 @@ const ITEM_ROUTE = new RegExp(`^(partner/)?(triggers|boundaries|self-care|checki
 // Answers kept as they were last given (no sync type holds them).
 const KEPT_ROUTES = [
   /^me$/, /^partnership$/, /^checkins\/schedule$/, /^checkins\/prompts$/, /^inbox$/,
-  /^consent-log$/, new RegExp(`^questions/${UUID}/replies$`),
+  /^consent-log$/, /^invitations$/, new RegExp(`^questions/${UUID}/replies$`),
 ];
 // Partner items are listed by when they were shared, everything else by creation.
 const PARTNER_ORDER = ["shared_at", "id"];
