@@ -18,7 +18,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from accounts.models import User
 from partners import services as partner_services
 from tests.e2e.browser import NewContext, Watch, log_in, open_page
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 from triggers import services as trigger_services
 from triggers.models import Boundary, Trigger
 
@@ -255,3 +255,41 @@ def test_it_opens_each_page_bob_visited_offline_without_trouble(
         problems = bob.locator(".notice-problem").all_inner_texts()
         assert problems == [], (path, problems)
     context.set_offline(False)
+
+
+def device_is_empty(page: Page) -> None:
+    page.wait_for_function(
+        """async () => (await indexedDB.databases()).length === 0
+          && (await caches.keys()).length === 0""",
+        polling=200,
+    )
+
+
+def test_it_wipes_the_copy_and_caches_when_bob_ends_the_partnership(
+    new_context: NewContext, base_url: str
+) -> None:
+    alice, _ = a_new_pair()
+    voices = shared(Trigger, alice, title="Raised voices")
+    _, bob = bob_online_on_partner(new_context, base_url)
+    synced_copy_holds(bob, f"partner_trigger:{voices.pk}")
+    open_page(bob, f"{base_url}/settings")
+    bob.get_by_role("button", name="End the partnership with Alice").click()
+    dialog = bob.get_by_role("dialog", name="End the partnership with Alice?")
+    dialog.get_by_role("button", name="End the partnership").click()
+    expect(bob.get_by_text("The partnership has ended.")).to_be_visible()
+    device_is_empty(bob)
+
+
+def test_it_wipes_the_copy_and_caches_when_bob_deletes_his_account(
+    new_context: NewContext, base_url: str
+) -> None:
+    alice, _ = a_new_pair()
+    voices = shared(Trigger, alice, title="Raised voices")
+    _, bob = bob_online_on_partner(new_context, base_url)
+    synced_copy_holds(bob, f"partner_trigger:{voices.pk}")
+    open_page(bob, f"{base_url}/settings")
+    bob.locator("#delete-password").fill(PASSWORD)
+    bob.get_by_role("button", name="Delete my account").click()
+    bob.wait_for_url(f"{base_url}/login")
+    assert not User.objects.filter(email="bob@example.com").exists()
+    device_is_empty(bob)

@@ -255,3 +255,22 @@ def test_it_removes_another_device_from_the_list(
     expect(bob.locator("#push-done")).to_have_text("Bob's phone no longer gets notifications.")
     expect(devices).to_contain_text("None yet.")
     assert not Subscription.objects.filter(user=person).exists()
+
+
+def test_it_stops_push_to_this_device_when_bob_signs_out(
+    new_context: NewContext, base_url: str, push_service: PushService
+) -> None:
+    made = push_service.subscription(Device("laptop"))
+    bob = bob_with_notifications(new_context, base_url)
+    bob.context.add_init_script(FAKE_PUSH_MANAGER % json.dumps(made))
+    person = User.objects.get(email="bob@example.com")
+    open_page(bob, f"{base_url}/settings")
+    bob.get_by_role("button", name="Turn on notifications here").click()
+    expect(bob.locator("#push-here")).to_contain_text("Notifications are on for this device")
+    assert Subscription.objects.filter(user=person).exists()
+
+    bob.get_by_role("navigation", name="Main").get_by_role("link", name="Log out").click()
+    bob.wait_for_url(f"{base_url}/login")
+
+    assert not Subscription.objects.filter(user=person).exists()
+    assert bob.evaluate("localStorage.getItem('test.push.subscription')") is None
