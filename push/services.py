@@ -91,15 +91,16 @@ class Outcome:
     retry: list[tuple[Any, str]] = field(default_factory=list)
 
 
-def _claim(pairs: Iterable[tuple[Any, str]], *, now: datetime) -> set[tuple[Any, str]]:
-    """Take the unsent (subscription id, topic) pairs among `pairs`; return those taken.
+def _claim(pairs: Iterable[tuple[Any, str]], *, now: datetime) -> dict[tuple[Any, str], Any]:
+    """Take the unsent (subscription id, topic) pairs among `pairs`; return those
+    taken, each with its delivery's id.
 
     Rows are made first (a conflict means one exists), then taken with a guarded
     update under row locks: a second claimer skips what the first holds and finds
     it claimed or sent afterwards."""
     wanted = set(pairs)
     if not wanted:
-        return set()
+        return {}
     Delivery.objects.bulk_create(
         [Delivery(subscription_id=s, topic=t, created_at=now) for s, t in wanted],
         ignore_conflicts=True,
@@ -116,18 +117,20 @@ def _claim(pairs: Iterable[tuple[Any, str]], *, now: datetime) -> set[tuple[Any,
             .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
             .values_list("pk", "subscription_id", "topic")
         )
-        taken = {pk: (s, t) for pk, s, t in rows if (s, t) in wanted}
-        Delivery.objects.filter(pk__in=list(taken)).update(claimed_at=now)
-    return set(taken.values())
+        taken = {(s, t): pk for pk, s, t in rows if (s, t) in wanted}
+        Delivery.objects.filter(pk__in=list(taken.values())).update(claimed_at=now)
+    return taken
 
 
 def _deliver(
-    messages: dict[tuple[Any, str], sender.Message], subscriptions: dict[Any, Subscription]
+    messages: dict[tuple[Any, str], sender.Message],
+    subscriptions: dict[Any, Subscription],
+    taken: dict[tuple[Any, str], Any],
 ) -> Outcome:
     """Send each claimed (subscription, topic) its message, recording each as it goes."""
     outcome = Outcome()
     for (subscription_id, topic), message in messages.items():
-        done = Delivery.objects.filter(subscription_id=subscription_id, topic=topic)
+        done = Delivery.objects.filter(pk=taken[subscription_id, topic])
         try:
             sender.send(subscription=subscriptions[subscription_id], message=message)
         except sender.Gone:
@@ -174,7 +177,7 @@ def prompts_push(*, prompt_ids: list[Any]) -> Outcome:
     }
     taken = _claim(wanted, now=timezone.now())
     messages = {pair: reminder_message(prompt_id=wanted[pair][1]) for pair in taken}
-    return _deliver(messages, {wanted[pair][0].pk: wanted[pair][0] for pair in taken})
+    return _deliver(messages, {wanted[pair][0].pk: wanted[pair][0] for pair in taken}, taken)
 
 
 def reminder_topic(*, prompt_id: Any, enqueued_at: datetime | None) -> str:
@@ -229,7 +232,7 @@ def news_push(*, recipient: User, topic: str, url: str) -> Outcome:
     }
     taken = _claim(((pk, topic) for pk in subscriptions), now=timezone.now())
     message = news_message(url=url)
-    return _deliver(dict.fromkeys(taken, message), subscriptions)
+    return _deliver(dict.fromkeys(taken, message), subscriptions, taken)
 
 
 def news_still_visible(*, recipient: User, urls: list[str]) -> list[str]:
