@@ -38,7 +38,6 @@ const PARTNER_ORDER = ["shared_at", "id"];
 const OWN_ORDER = ["created_at", "id"];
 
 let dbPromise = null;
-let meta = null;
 
 function request(req) {
   return new Promise((resolve, reject) => {
@@ -88,7 +87,6 @@ async function open({ create = false } = {}) {
         db.onversionchange = () => {
           db.close();
           dbPromise = null;
-          meta = null;
         };
         resolve(db);
       };
@@ -100,21 +98,20 @@ async function open({ create = false } = {}) {
   return dbPromise;
 }
 
+// The copy's state is read afresh each time: other tabs change it too.
 async function readMeta({ create = false } = {}) {
-  if (meta) return meta;
   const db = await open({ create });
   const tx = db.transaction("meta");
-  const value = await request(tx.objectStore("meta").get("state"));
-  meta = value || {};
-  return meta;
+  return (await request(tx.objectStore("meta").get("state"))) || {};
 }
 
+/** Change some of the copy's state, read and written in one transaction. */
 async function writeMeta(changes) {
   const db = await open();
-  const current = await readMeta();
-  meta = { ...current, ...changes };
   const tx = db.transaction("meta", "readwrite");
-  tx.objectStore("meta").put(meta, "state");
+  const store = tx.objectStore("meta");
+  const current = (await request(store.get("state"))) || {};
+  store.put({ ...current, ...changes }, "state");
   await done(tx);
 }
 
@@ -190,7 +187,6 @@ export async function applyPage(changes, nextCursor, { complete }) {
 
 /** Wipe this device's copy entirely (signing out, deleting the account, ending the partnership). */
 export async function wipe() {
-  meta = null;
   if (dbPromise) {
     try {
       (await dbPromise).close();
