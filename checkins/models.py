@@ -70,6 +70,10 @@ class Prompt(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     snoozed_until = models.DateTimeField(null=True, blank=True)
+    # How many snoozes of this reminder have ended: each one hands it to the
+    # senders again (push names a delivery by it; the sweep after a killed
+    # worker hands a prompt on again without counting).
+    snoozes_ended = models.PositiveSmallIntegerField(default=0)
     answered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=dj_timezone.now)
 

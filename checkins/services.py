@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts import email_preferences
@@ -95,7 +95,7 @@ def dispatch(*, now: datetime | None = None, batch_size: int = 500) -> DispatchR
     result.snoozes_due = _requeue(
         Prompt.objects.filter(status=Prompt.Status.PENDING, snoozed_until__lte=now),
         now=now,
-        reset={"snoozed_until": None, "sent_at": None},
+        reset={"snoozed_until": None, "sent_at": None, "snoozes_ended": F("snoozes_ended") + 1},
         result=result,
     )
     stale = now - SWEEP_AFTER

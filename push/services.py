@@ -158,10 +158,10 @@ def prompts_push(*, prompt_ids: list[Any]) -> Outcome:
     from checkins.models import Prompt
 
     prompts = {
-        pk: (user_id, reminder_topic(prompt_id=pk, enqueued_at=enqueued_at))
-        for pk, user_id, enqueued_at in Prompt.objects.filter(
+        pk: (user_id, reminder_topic(prompt_id=pk, snoozes_ended=snoozes_ended))
+        for pk, user_id, snoozes_ended in Prompt.objects.filter(
             pk__in=prompt_ids, status=Prompt.Status.PENDING, snoozed_until__isnull=True
-        ).values_list("pk", "user_id", "enqueued_at")
+        ).values_list("pk", "user_id", "snoozes_ended")
     }
     if not prompts:
         return Outcome()
@@ -180,19 +180,15 @@ def prompts_push(*, prompt_ids: list[Any]) -> Outcome:
     return _deliver(messages, {wanted[pair][0].pk: wanted[pair][0] for pair in taken}, taken)
 
 
-def reminder_topic(*, prompt_id: Any, enqueued_at: datetime | None) -> str:
-    """A reminder's push, once per time it is handed to the senders.
+def reminder_topic(*, prompt_id: Any, snoozes_ended: int) -> str:
+    """A reminder's push, once per time it comes due.
 
-    The dispatcher hands a prompt on with a new `enqueued_at` when it is first
-    due and when a snooze ends (it then clears the prompt's `sent_at`, so the email
-    goes again): each coming back is pushed once more, and a repeated or retried
-    task of the same coming back finds its delivery taken. The sweep that hands on
-    a killed worker's unsent prompts also sets a new `enqueued_at`, so a worker
-    killed after a batch's pushes and before its emails pushes that batch again
-    (checkins.tasks.SEND_BATCH at most); the prompt row does not tell that sweep
-    from the end of a snooze."""
-    moment = round(enqueued_at.timestamp() * 1_000_000) if enqueued_at else 0
-    return f"prompt:{prompt_id}:{moment}"
+    It comes due when its slot arrives and again each time a snooze ends (the
+    dispatcher then counts it on the prompt and clears `sent_at`, so the email
+    goes again too): each is pushed once, and a repeated or retried task, or the
+    sweep that hands on a killed worker's unsent prompts, finds its delivery
+    taken."""
+    return f"prompt:{prompt_id}:{snoozes_ended}"
 
 
 def reminder_message(*, prompt_id: Any) -> sender.Message:

@@ -143,7 +143,7 @@ def test_a_claim_left_by_a_killed_worker_is_taken_again_only_once_stale(
     prompt = _reminder(alice)
     Delivery.objects.create(
         subscription=subscription,
-        topic=services.reminder_topic(prompt_id=prompt.pk, enqueued_at=prompt.enqueued_at),
+        topic=services.reminder_topic(prompt_id=prompt.pk, snoozes_ended=prompt.snoozes_ended),
         claimed_at=timezone.now(),
     )
 

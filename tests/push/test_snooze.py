@@ -69,3 +69,23 @@ def test_a_reminder_still_snoozed_is_not_pushed_again(
     _send_twice(prompt)
 
     assert (len(push_service.messages_for(phone)), len(mail.outbox)) == (1, 1)
+
+
+def test_the_sweep_after_a_killed_worker_pushes_nothing_again(
+    alice, push_service: PushService, phone: Device
+) -> None:
+    """A worker killed after its batch's pushes and before its emails: the sweep
+    hands the prompt on again, email goes (once), push finds its delivery taken."""
+    device_of(alice, push_service, phone)
+    prompt = PromptFactory.create(user=alice, enqueued_at=timezone.now())
+    push_prompts(prompt_ids=[str(prompt.pk)])
+    assert (len(push_service.messages_for(phone)), len(mail.outbox)) == (1, 0)
+
+    result = checkin_services.dispatch(
+        now=timezone.now() + checkin_services.SWEEP_AFTER + timedelta(minutes=1)
+    )
+    assert result.resent == 1
+    _send_twice(prompt)
+
+    assert (len(push_service.messages_for(phone)), len(mail.outbox)) == (1, 1)
+    assert Prompt.objects.get(pk=prompt.pk).snoozes_ended == 0
