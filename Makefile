@@ -43,7 +43,7 @@ pytest: install
 ## Real-browser tests: Debian's chromium (/usr/bin/chromium) and axe-core from npm.
 e2e: install
 	test -d node_modules || npm ci --no-audit --no-fund
-	$(BIN)/pytest -m e2e tests/e2e
+	$(BIN)/pytest -m e2e --durations=15 tests/e2e
 
 ## Schemathesis against our own schema, as two people from two couples.
 fuzz: install
