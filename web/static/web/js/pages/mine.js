@@ -341,6 +341,15 @@ function shareContext() {
   }
 }
 
+/** A link to "#add-trigger" (the first-week guide's) opens that form, its examples showing. */
+function openFromLink() {
+  for (const [kindName, kind] of Object.entries(KINDS)) {
+    if (location.hash !== kind.add) continue;
+    openForm(kindName);
+    $(kind.form).querySelector("[data-examples] details")?.setAttribute("open", "");
+  }
+}
+
 startPage(async () => {
   fillChoices();
   pair = await partnership();
@@ -349,5 +358,6 @@ startPage(async () => {
   wireForm("triggers");
   wireForm("boundaries");
   wireForm("self-care");
+  openFromLink();
   await Promise.all(Object.keys(KINDS).map(loadList));
 });
