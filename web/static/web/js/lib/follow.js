@@ -74,11 +74,9 @@ function goneWords(pair, count) {
     const line = "This is no longer shared with you.";
     return [line, several ? `${count} things are no longer shared with you.` : line];
   }
+  // Whether they took it back or paused, the partner stopped sharing it (my own
+  // pause hides only my items from them, never theirs from me).
   const name = pair.partner.display_name;
-  if (pair.sharing_paused) {
-    const line = "Sharing is paused for now, so this is hidden.";
-    return [line, several ? `Sharing is paused for now, so ${count} things are hidden.` : line];
-  }
   const line = `${name} stopped sharing this.`;
   return [line, several ? `${name} stopped sharing ${count} things.` : line];
 }
