@@ -175,8 +175,10 @@ def test_it_takes_two_new_people_through_a_first_week(
     thread.get_by_role("button", name="Answer").click()
     expect(thread).to_contain_text("Just: let's pause.")
     look(alice, "10-alice-answers")
-    # His open page does not bring the answer in by itself (reported): he reloads.
-    bob.reload()
+    # His open page offers the answer too, and shows it when he asks.
+    notice = bob.locator("[data-follow-notice]")
+    expect(notice).to_contain_text("There is something new in a conversation.")
+    notice.get_by_role("button", name="Show it").click()
     expect(bob.locator("main")).not_to_have_attribute("aria-busy", "true")
     expect(theirs).to_contain_text("Just: let's pause.")
     theirs.get_by_text("Write a reply").click()

@@ -37,6 +37,9 @@ const PAGE_OF = {
   partner_checkin: "/today",
 };
 
+// Where question threads are read and carried on (partners/stream.py's scheme).
+const THREADS_PAGE = "/partner";
+
 const refreshers = [];
 
 /**
@@ -253,8 +256,9 @@ class Follower {
     const gone = theirs.filter((change) => change.op === "delete"
       && document.getElementById(placeOf(change.type, change.id)));
     const news = theirs.filter((change) => change.op === "upsert" && newestMoment(change.data) > this.since);
+    const talk = changes.filter((change) => this.saidMore(change));
     if (gone.length) await this.leave(gone);
-    if (news.length) this.offer(news);
+    if (news.length || talk.length) this.offer([...news, ...talk]);
     if (hasBadge()) {
       try {
         showUnread((await api.get("me")).unread_count);
@@ -280,13 +284,29 @@ class Follower {
     announce(heard);
   }
 
+  /**
+   * A question thread on the partner page with more to it than the page shows
+   * (an answer or a reply from the other side), or a new question about my item.
+   */
+  saidMore(change) {
+    if (change.type !== "question" || change.op !== "upsert" || window.location.pathname !== THREADS_PAGE) {
+      return false;
+    }
+    const place = document.getElementById(`question-${change.id}`);
+    if (!place) return Date.parse(change.data?.created_at || "") > this.since;
+    const turns = 1 + (change.data?.answer ? 1 : 0) + (change.data?.reply_count || 0);
+    return place.querySelectorAll(".turn").length < turns;
+  }
+
   /** Something new on this page's side: a calm notice offers it. */
   offer(news) {
     const here = window.location.pathname;
-    const relevant = news.filter((change) => here === "/today" || PAGE_OF[change.type] === here);
+    const relevant = news.filter((change) => here === "/today" || (PAGE_OF[change.type] || THREADS_PAGE) === here);
     if (!relevant.length) return;
     this.pending.push(...relevant);
-    const text = "Something new was shared with you.";
+    const text = this.pending.every((change) => change.type === "question")
+      ? "There is something new in a conversation."
+      : "Something new was shared with you.";
     if (this.notice?.isConnected) return;
     const button = h("button", { type: "button", class: "button-quiet" }, "Show it");
     this.notice = h("div", { class: "notice notice-calm follow-notice", "data-follow-notice": "" },
