@@ -7,31 +7,14 @@ import { ApiError, api } from "../lib/api.js";
 import { $, fill, h } from "../lib/dom.js";
 import { onSubmit } from "../lib/forms.js";
 import { partnership, refreshPartnership, startPage } from "../lib/layout.js";
+import { forgetLinkToken, takeLinkToken } from "../lib/link_token.js";
 
 const TOKEN_KEY = "attune.invitation";
 const NO_TOKEN = "This page has no invitation to show. Please open the link from your "
   + "invitation again, exactly as you received it.";
 
-/** The token from the address (then out of the address bar), else from this tab. */
-function invitationToken() {
-  const fragment = window.location.hash.slice(1);
-  if (fragment) {
-    let token = fragment;
-    try {
-      token = decodeURIComponent(fragment);
-    } catch {
-      // Not percent-encoded after all: keep it as it came.
-    }
-    sessionStorage.setItem(TOKEN_KEY, token);
-    // Nor in a copied address, a bookmark or the history.
-    window.history.replaceState(null, "", window.location.pathname);
-  }
-  return sessionStorage.getItem(TOKEN_KEY);
-}
-
-function forgetToken() {
-  sessionStorage.removeItem(TOKEN_KEY);
-}
+const invitationToken = () => takeLinkToken(TOKEN_KEY, { fromQuery: false });
+const forgetToken = () => forgetLinkToken(TOKEN_KEY);
 
 /** What to do next, for each way a link can stop working (the preview's codes). */
 const NEXT_STEP = {
