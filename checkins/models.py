@@ -4,6 +4,8 @@ the answers, and the partner's small responses to a shared answer."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -156,6 +158,19 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"Check-in {self.pk}"
+
+
+def linked_trigger_ids(checkins: Iterable[CheckIn]) -> dict[Any, list[Any]]:
+    """Each check-in's linked trigger ids ({check-in id: [trigger id, ...]}, in
+    the ids' order), read from the link table alone: no trigger row is read, so
+    no trigger's text is opened to name it."""
+    links = CheckIn.triggers.through.objects.filter(checkin_id__in=[c.pk for c in checkins])
+    linked: dict[Any, list[Any]] = {}
+    for checkin_id, trigger_id in links.order_by("trigger_id").values_list(
+        "checkin_id", "trigger_id"
+    ):
+        linked.setdefault(checkin_id, []).append(trigger_id)
+    return linked
 
 
 class Response(models.Model):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models.manager import BaseManager
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -14,7 +15,7 @@ from attune.api.fields import (
     StrictIntegerField,
 )
 from checkins.content import FEELINGS, QUESTIONS
-from checkins.models import CheckIn, Prompt, Response, Schedule
+from checkins.models import CheckIn, Prompt, Response, Schedule, linked_trigger_ids
 from triggers.serializers import _timestamp
 
 MAX_TIMES = 4
@@ -112,6 +113,17 @@ def _response(response: Response, zone: Any) -> dict[str, Any]:
     }
 
 
+class CheckInListSerializer(serializers.ListSerializer):
+    """Check-ins rendered together read their linked trigger ids in one statement."""
+
+    def to_representation(self, data: Any) -> list[dict[str, Any]]:
+        checkins = list(data.all() if isinstance(data, BaseManager) else data)
+        linked = linked_trigger_ids(checkins)
+        for checkin in checkins:
+            checkin.linked_trigger_ids = linked.get(checkin.pk, [])
+        return super().to_representation(checkins)
+
+
 class CheckInSerializer(RejectUnknownFields, serializers.ModelSerializer):
     """The owner's view of an answer, and what they may write."""
 
@@ -146,6 +158,7 @@ class CheckInSerializer(RejectUnknownFields, serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "shared_at", "responses", "created_at", "updated_at"]
+        list_serializer_class = CheckInListSerializer
 
     def to_representation(self, checkin: CheckIn) -> dict[str, Any]:
         # Read directly, as the partner's view is (below): DRF's generic path
@@ -172,7 +185,10 @@ class CheckInSerializer(RejectUnknownFields, serializers.ModelSerializer):
             data["responses"] = [_response(r, zone) for r in responses]
         data["created_at"] = _timestamp(checkin.created_at, zone)
         data["updated_at"] = _timestamp(checkin.updated_at, zone)
-        data["trigger_ids"] = [str(t.pk) for t in checkin.triggers.all()]
+        linked = getattr(checkin, "linked_trigger_ids", None)
+        if linked is None:
+            linked = linked_trigger_ids([checkin]).get(checkin.pk, [])
+        data["trigger_ids"] = [str(pk) for pk in linked]
         data["shared"] = checkin.shared_with_id is not None
         if responses is None:
             data["responses"] = []

@@ -28,7 +28,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from accounts.models import User
 from partners import kinds
@@ -106,5 +106,25 @@ def _compact_tombstones(*, user: User, before: datetime) -> int:
 
 def compacted_seq(*, user: Any) -> int:
     """Entries up to this number may be gone: an older cursor cannot be answered."""
-    floor = FeedState.objects.filter(user=user).values_list("compacted_seq", flat=True).first()
-    return floor or 0
+    return _compacted(user).first() or 0
+
+
+def entries_after(*, user: Any, after: int, limit: int) -> tuple[list[tuple[int, str, Any]], int]:
+    """Up to `limit` of the user's entries after number `after` as (seq, type,
+    object id), in order, and `compacted_seq` as of the same read.
+
+    One statement where the compaction mark rides along with the entries: read
+    on its own it was one of a sync page's 14 (bench/RESULTS.md, "Issue 12,
+    session 5"). With no entry to carry it, it is read by itself."""
+    rows = list(
+        FeedEntry.objects.filter(recipient=user, seq__gt=after)
+        .order_by("seq")
+        .values_list("seq", "type", "object_id", Subquery(_compacted(user)))[:limit]
+    )
+    if not rows:
+        return [], compacted_seq(user=user)
+    return [(seq, kind, object_id) for seq, kind, object_id, _ in rows], rows[0][3] or 0
+
+
+def _compacted(user: Any) -> QuerySet[FeedState, int]:
+    return FeedState.objects.filter(user=user).values_list("compacted_seq", flat=True)

@@ -25,7 +25,6 @@ from accounts.models import User
 from attune.errors import Invalid
 from partners import feed, kinds
 from partners.errors import ResyncRequired
-from partners.models import FeedEntry
 from partners.viewer import viewer_of
 
 
@@ -75,17 +74,12 @@ def decode_position(cursor: str | None) -> tuple[int, int]:
 
 def read(*, user: User, cursor: str | None, limit: int) -> Page:
     after, compacted_then = decode_position(cursor)
-    compacted = feed.compacted_seq(user=user)
+    entries, compacted = feed.entries_after(user=user, after=after, limit=limit + 1)
     if cursor and after < compacted and compacted_then < compacted:
         # A compaction since this cursor was given out dropped entries after its
         # place (STREAM_RETENTION_DAYS): the client starts again from no cursor.
         # A reader who started after it may still page through older entries.
         raise ResyncRequired(param="cursor")
-    entries = list(
-        FeedEntry.objects.filter(recipient=user, seq__gt=after)
-        .order_by("seq")
-        .values_list("seq", "type", "object_id")[: limit + 1]
-    )
     has_more = len(entries) > limit
     entries = entries[:limit]
     # Each object once, where it last changed in this page.
@@ -120,8 +114,8 @@ def _current_data(*, user: User, keys: list[tuple[str, Any]]) -> dict[tuple[str,
     for kind, ids in wanted.items():
         if kind not in served:
             continue
-        visible, serializer = served[kind]
-        rows = visible(viewer).filter(pk__in=ids)
+        _, serializer = served[kind]
+        rows = kinds.rows_among(kind, viewer, ids)
         columns = getattr(serializer, "columns", None)
         if columns is not None:
             # A serializer that names its columns shows rows read with `values()`,

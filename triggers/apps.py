@@ -46,6 +46,7 @@ class TriggersConfig(AppConfig):
             kinds.Related(
                 sync_type="question",
                 rows=selectors.questions_visible,
+                rows_among=selectors.questions_among,
                 serializer=QuestionSerializer,
                 on_partnership_end=services.threads_ended,
                 on_owner_leaving=services.answers_erase,

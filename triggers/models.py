@@ -8,6 +8,8 @@ when the partnership ends the share ends with it.
 
 from __future__ import annotations
 
+import functools
+import operator
 import uuid
 from datetime import datetime
 from typing import Any
@@ -177,21 +179,31 @@ class QuestionManager(models.Manager.from_queryset(QuestionQuerySet)):  # type: 
     """Every question read comes with its thread's `reply_count`, in the same query."""
 
     def get_queryset(self) -> QuestionQuerySet:
-        replies = (
-            Reply.objects.filter(question=OuterRef("pk"))
-            .order_by()
-            .values("question")
-            .annotate(n=models.Count("pk"))
-            .values("n")
-        )
-        return super().get_queryset().annotate(reply_count=Coalesce(Subquery(replies), 0))
+        return super().get_queryset().annotate(reply_count=_reply_count())
+
+
+@functools.cache
+def _reply_count() -> Coalesce:
+    """The count of a question's replies, as a subquery. Built once: an expression
+    is copied each time a queryset takes it, and building it anew for every
+    question read cost 0.36 ms of each (against 0.12 ms), paid several times on
+    every sync page and inbox page (bench/RESULTS.md, "Issue 12, session 5")."""
+    replies = (
+        Reply.objects.filter(question=OuterRef("pk"))
+        .order_by()
+        .values("question")
+        .annotate(n=models.Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(replies), 0)
 
 
 def about_any_q(items_by_model: dict[type[SharedItem], Any]) -> Q:
-    q = Q(pk__in=[])
-    for model, items in items_by_model.items():
-        q |= Q(item_type=model.KIND, item_id__in=items.values("pk"))
-    return q
+    """Questions on any of these items; matches nothing when none is given."""
+    each = [
+        Q(item_type=m.KIND, item_id__in=items.values("pk")) for m, items in items_by_model.items()
+    ]
+    return functools.reduce(operator.or_, each) if each else Q(pk__in=[])
 
 
 class Question(models.Model):

@@ -28,7 +28,7 @@ def as_declared(serializer_class: type[CheckInSerializer], checkin: CheckIn) -> 
     first written (trigger ids, whether shared, no responses when not read)."""
     serializer = serializer_class(checkin)
     data = serializers.ModelSerializer.to_representation(serializer, checkin)
-    data["trigger_ids"] = [str(t.pk) for t in checkin.triggers.all()]
+    data["trigger_ids"] = sorted(str(t.pk) for t in checkin.triggers.all())  # in the ids' order
     data["shared"] = checkin.shared_with_id is not None
     if not hasattr(checkin, "visible_responses"):
         data["responses"] = []

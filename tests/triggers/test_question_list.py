@@ -73,3 +73,43 @@ def test_it_lists_1_and_20_questions_with_the_same_queries(
     for n in range(19):
         services.question_ask(item=item, by=couple.bob, text=str(n))
     assert count() == one
+
+
+def test_the_short_reads_of_a_page_agree_with_the_one_condition(
+    couple: Couple,  # noqa: F811
+) -> None:
+    """Sync reads a page's questions by `questions_among`; it must give exactly
+    what `questions_visible` gives, in every state of sharing."""
+    from partners import services as partners_services
+    from partners.viewer import viewer_of
+    from triggers.models import Question
+    from triggers.selectors import questions_among, questions_visible
+
+    alices = [couple.shared_by(couple.alice, kind) for kind in ("triggers", "boundaries")]
+    bobs = couple.shared_by(couple.bob, "self-care")
+    for item in alices:
+        services.question_ask(item=item, by=couple.bob, text="To alice")
+    services.question_ask(item=bobs, by=couple.alice, text="To bob")
+    detached = services.question_ask(
+        item=couple.shared_by(couple.alice, "triggers"), by=couple.bob, text="?"
+    )
+    services.item_delete(item=detached.item)
+    every = list(Question.objects.values_list("pk", flat=True))
+
+    def agree() -> list[int]:
+        sizes = []
+        for person in (couple.alice, couple.bob):
+            viewer = viewer_of(user=person)
+            among = set(questions_among(viewer, every).values_list("pk", flat=True))
+            assert among == set(questions_visible(viewer).values_list("pk", flat=True))
+            assert set(questions_among(viewer, every[:1]).values_list("pk", flat=True)) <= among
+            sizes.append(len(among))
+        return sizes
+
+    assert agree() == [3, 3]
+    services.item_unshare(item=alices[0], by=couple.alice)
+    assert agree() == [3, 2]
+    partners_services.partnership_set_paused(user=couple.bob, paused=True)
+    assert agree() == [2, 2]
+    partners_services.partnership_end(user=couple.alice)
+    assert agree() == [0, 0]
