@@ -56,6 +56,20 @@ class SharedItem(models.Model):
     def changed_since_acknowledged(self) -> bool:
         return changed_since(self.acknowledged_at, changed_at=self.content_changed_at)
 
+    @property
+    def changed_for_partner_at(self) -> datetime | None:
+        return changed_for_partner(self.content_changed_at, shared_at=self.shared_at)
+
+
+def changed_for_partner(changed_at: datetime, *, shared_at: datetime | None) -> datetime | None:
+    """When what the partner sees of an item last changed for them: the last edit
+    of its shared content, or the share itself when that came later. When the
+    item was written, or edited before it was shared, is the owner's to keep:
+    an item never edited would otherwise show its creation time."""
+    if shared_at is None:
+        return None
+    return max(changed_at, shared_at)
+
 
 def changed_since(acknowledged_at: datetime | None, *, changed_at: datetime) -> bool:
     """Whether what the partner sees changed after they acknowledged it."""

@@ -17,6 +17,7 @@ from triggers.models import (
     SelfCareNote,
     SharedItem,
     Trigger,
+    changed_for_partner,
     changed_since,
 )
 
@@ -144,11 +145,12 @@ class SelfCareNoteSerializer(OwnItemSerializer):
 class PartnerItemSerializer(serializers.ModelSerializer):
     """What the partner sees: the shared fields, never `notes`.
 
-    `updated_at` is when the shared content last changed, so an edit to private
-    notes leaves no trace here.
+    `updated_at` is when the shared content last changed for the partner (never
+    before the share: `changed_for_partner`), so an edit to private notes leaves
+    no trace here, and neither does when the item was written.
     """
 
-    updated_at = serializers.DateTimeField(source="content_changed_at", read_only=True)
+    updated_at = serializers.DateTimeField(source="changed_for_partner_at", read_only=True)
     changed_since_acknowledged = serializers.BooleanField(read_only=True)
 
     COMMON = ("shared_at", "acknowledged_at", "changed_since_acknowledged", "updated_at")
@@ -176,7 +178,9 @@ class PartnerItemSerializer(serializers.ModelSerializer):
         data["shared_at"] = _timestamp(row["shared_at"], zone)
         data["acknowledged_at"] = _timestamp(acknowledged_at, zone)
         data["changed_since_acknowledged"] = changed_since(acknowledged_at, changed_at=changed_at)
-        data["updated_at"] = _timestamp(changed_at, zone)
+        data["updated_at"] = _timestamp(
+            changed_for_partner(changed_at, shared_at=row["shared_at"]), zone
+        )
         return data
 
 
