@@ -245,6 +245,13 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGI
 # middleware would write that on every request; accounts/sessions.py writes it
 # at most every few minutes instead, so allauth's middleware is not installed.
 USERSESSIONS_TRACK_ACTIVITY = True
+# Behind a proxy every request comes from the proxy's address. Say how many
+# proxies add themselves to X-Forwarded-For, and the client's address is read
+# from it (by allauth: the failed sign-in limit, kept per address and email,
+# and the signed-in devices list; by DRF: the per-address rate limits). With
+# 0, X-Forwarded-For is ignored, so a client cannot name an address it likes.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # allauth's own OpenAPI specification, at /_allauth/openapi.json (and .yaml).
 HEADLESS_SERVE_SPECIFICATION = True
 # Its HTML page loads Redoc from a CDN, which our Content-Security-Policy blocks.
@@ -328,6 +335,8 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # OPTIONS would describe forms for a browsable API we do not serve: 405.
     "DEFAULT_METADATA_CLASS": None,
+    # DRF trusts all of X-Forwarded-For when this is None (see TRUSTED_PROXY_COUNT).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "invitations": env_str("RATE_LIMIT_INVITATIONS", "20/hour"),
         "invitation_accept": env_str("RATE_LIMIT_INVITATION_ACCEPT", "20/hour"),
