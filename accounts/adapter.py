@@ -8,6 +8,8 @@ from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
 from django.utils.crypto import get_random_string
 
+from accounts.devices import device_name
+
 
 class AccountAdapter(DefaultAccountAdapter):
     """attune's allauth adapter: users carry no username, and an account's
@@ -18,7 +20,11 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # attune's own email templates (attune/templates/) sign with the site's address.
-        super().send_mail(template_prefix, email, {**context, "site_url": settings.SITE_URL})
+        context = {**context, "site_url": settings.SITE_URL}
+        if "user_agent" in context:
+            # A security notice names the device in our words, never the header as sent.
+            context["user_agent"] = device_name(context["user_agent"])
+        super().send_mail(template_prefix, email, context)
 
     def send_account_already_exists_mail(self, email: str) -> None:
         # A new account costs one password hash; without one here, a taken

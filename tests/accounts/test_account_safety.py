@@ -173,6 +173,33 @@ def test_it_tells_the_account_when_its_password_changes(alice) -> None:
     assert "a calmer new password" not in body
 
 
+@pytest.mark.parametrize(
+    ("agent", "named"),
+    [
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0",
+            "Firefox on Windows",
+        ),
+        ("Security team: restore your account at https://attune-help.example/restore", None),
+    ],
+)
+def test_a_notice_names_the_device_in_our_words_not_the_header_as_sent(
+    alice, agent: str, named: str | None
+) -> None:
+    owner = sign_in(alice.email)
+    owner.credentials(HTTP_X_SESSION_TOKEN=token(owner), HTTP_USER_AGENT=agent)
+    mail.outbox.clear()
+
+    owner.post(
+        f"{APP}/account/password/change",
+        {"current_password": PASSWORD, "new_password": "a calmer new password"},
+    )
+
+    (notice,) = [m for m in mail.outbox if "password was changed" in m.subject]
+    assert "attune-help.example" not in notice.body
+    assert f"From: {named or 'A device we'}" in notice.body
+
+
 def test_it_tells_the_old_address_when_the_primary_email_changes(alice) -> None:
     EmailAddress.objects.filter(user=alice).delete()
     EmailAddress.objects.create(user=alice, email=alice.email, verified=True, primary=True)
