@@ -59,6 +59,7 @@ class Result:
     database_cpu: float
     wrk_cpu: float
     extra: dict[str, Any] = field(default_factory=dict)
+    connections: int = 0
 
     @property
     def rps(self) -> float:
@@ -148,6 +149,7 @@ def measure(
         worker_cpu=worker_cpu,
         database_cpu=database_cpu,
         wrk_cpu=wrk_cpu,
+        connections=connections,
     )
 
 
