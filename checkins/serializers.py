@@ -13,10 +13,10 @@ from attune.api.fields import (
     StrictBooleanField,
     StrictCharField,
     StrictIntegerField,
+    timestamp,
 )
 from checkins.content import FEELINGS, QUESTIONS
 from checkins.models import CheckIn, Prompt, Response, Schedule, linked_trigger_ids
-from triggers.serializers import _timestamp
 
 MAX_TIMES = 4
 NOTE_TEXT = 2000
@@ -109,7 +109,7 @@ def _response(response: Response, zone: Any) -> dict[str, Any]:
         "id": str(response.pk),
         "kind": response.kind,
         "note": response.note,
-        "created_at": _timestamp(response.created_at, zone),
+        "created_at": timestamp(response.created_at, zone),
     }
 
 
@@ -179,12 +179,12 @@ class CheckInSerializer(RejectUnknownFields, serializers.ModelSerializer):
             "feelings": checkin.feelings,
             "need": checkin.need,
             "note": checkin.note,
-            "shared_at": _timestamp(checkin.shared_at, zone),
+            "shared_at": timestamp(checkin.shared_at, zone),
         }
         if responses is not None:
             data["responses"] = [_response(r, zone) for r in responses]
-        data["created_at"] = _timestamp(checkin.created_at, zone)
-        data["updated_at"] = _timestamp(checkin.updated_at, zone)
+        data["created_at"] = timestamp(checkin.created_at, zone)
+        data["updated_at"] = timestamp(checkin.updated_at, zone)
         linked = getattr(checkin, "linked_trigger_ids", None)
         if linked is None:
             linked = linked_trigger_ids([checkin]).get(checkin.pk, [])
@@ -248,7 +248,7 @@ class PartnerCheckInSerializer(serializers.ModelSerializer):
             "feelings": checkin.feelings,
             "need": checkin.need,
             "note": checkin.note,
-            "shared_at": _timestamp(checkin.shared_at, zone),
+            "shared_at": timestamp(checkin.shared_at, zone),
             "responses": [_response(r, zone) for r in responses] if responses else [],
-            "created_at": _timestamp(checkin.created_at, zone),
+            "created_at": timestamp(checkin.created_at, zone),
         }

@@ -154,7 +154,8 @@ class InboxView(ListAPIView):
     serializer_class = InboxItemSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return stream.visible(request_viewer(self.request))
+        # Rows, not instances: the serializer reads only these columns.
+        return stream.visible(request_viewer(self.request)).values(*InboxItemSerializer.columns)
 
 
 class InboxReadView(APIView):

@@ -22,6 +22,7 @@ from rest_framework.serializers import BaseSerializer, Serializer
 from rest_framework.settings import api_settings
 
 from accounts.models import User
+from attune.api.fields import timestamp
 from attune.errors import Invalid
 from partners import feed, kinds
 from partners.errors import ResyncRequired
@@ -188,7 +189,7 @@ def _value_of(field: fields.Field, serializer: Serializer[Any]) -> Callable[[Any
         and not hasattr(field, "timezone")
         and settings.USE_TZ
     ):
-        return lambda obj, zone: _timestamp(read(obj), zone)
+        return lambda obj, zone: timestamp(read(obj), zone)
     if type(field) is fields.UUIDField and field.uuid_format == "hex_verbose":
 
         def uuid(obj: Any, zone: Any) -> Any:
@@ -204,12 +205,3 @@ def _value_of(field: fields.Field, serializer: Serializer[Any]) -> Callable[[Any
         return represent(raw)
 
     return value
-
-
-def _timestamp(value: Any, zone: Any) -> str | None:
-    """DRF's DateTimeField output (ISO 8601 in the current timezone, "Z" for UTC)
-    for the aware datetimes the database returns."""
-    if not value or isinstance(value, str):
-        return value or None
-    text = value.astimezone(zone).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text

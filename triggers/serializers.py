@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, tzinfo
 from typing import Any, Literal
 
 from django.utils import timezone
 from rest_framework import serializers
 
-from attune.api.fields import RejectUnknownFields, StrictCharField, StrictIntegerField
+from attune.api.fields import (
+    RejectUnknownFields,
+    StrictCharField,
+    StrictIntegerField,
+    timestamp,
+)
 from attune.fields import EncryptedTextField, open_values
 from triggers.models import (
     NEEDS,
@@ -175,24 +179,13 @@ class PartnerItemSerializer(serializers.ModelSerializer):
             data[name] = row[name]
         acknowledged_at, changed_at = row["acknowledged_at"], row["content_changed_at"]
         zone = timezone.get_current_timezone()
-        data["shared_at"] = _timestamp(row["shared_at"], zone)
-        data["acknowledged_at"] = _timestamp(acknowledged_at, zone)
+        data["shared_at"] = timestamp(row["shared_at"], zone)
+        data["acknowledged_at"] = timestamp(acknowledged_at, zone)
         data["changed_since_acknowledged"] = changed_since(acknowledged_at, changed_at=changed_at)
-        data["updated_at"] = _timestamp(
+        data["updated_at"] = timestamp(
             changed_for_partner(changed_at, shared_at=row["shared_at"]), zone
         )
         return data
-
-
-def _timestamp(value: datetime | None, zone: tzinfo | None = None) -> str | None:
-    """What DRF's DateTimeField renders (ISO 8601 in the current timezone, "Z" for
-    UTC) for the aware datetimes the database returns, at a fraction of its cost:
-    a page holds 150 of them. A test compares the two. `zone` is the current
-    timezone, when the caller has it at hand (looking it up is not free)."""
-    if value is None:
-        return None
-    text = value.astimezone(zone or timezone.get_current_timezone()).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class PartnerTriggerSerializer(PartnerItemSerializer):

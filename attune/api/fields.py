@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import datetime, tzinfo
 from typing import Any
 
+from django.utils import timezone
 from rest_framework import serializers
+
+
+def timestamp(value: datetime | None, zone: tzinfo | None = None) -> str | None:
+    """What DRF's DateTimeField renders (ISO 8601 in the current timezone, "Z" for
+    UTC) for the aware datetimes the database returns, at a fraction of its cost:
+    the hand-written renderers of long pages use it (a sync page holds 150), and
+    tests/triggers/test_partner_representation.py compares the two. `zone` is the
+    current timezone, when the caller has it at hand (looking it up is not free)."""
+    if value is None:
+        return None
+    text = value.astimezone(zone or timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class StrictBooleanField(serializers.BooleanField):

@@ -7,10 +7,12 @@ very next request: the consent rule filters it at read time.
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts import services as account_services
@@ -253,3 +255,31 @@ def test_it_reads_the_inbox_and_me_in_a_fixed_number_of_queries(
     assert len(inbox(bob_api, "?page_size=100")) == 16
     assert count_queries(bob_api, "/api/v1/inbox?page_size=100") == one
     assert count_queries(bob_api, "/api/v1/me") == me_one
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "America/St_Johns"])
+def test_an_activity_renders_what_the_declared_fields_would(
+    alice, bob, alice_api, bob_api, zone: str
+) -> None:
+    """The inbox renders by hand, from rows: it must stay what DRF's generic path
+    renders from the declared fields, key order included, read or not, with a
+    target and without."""
+    from rest_framework import serializers as drf
+    from rest_framework.renderers import JSONRenderer
+
+    from partners.serializers import InboxItemSerializer
+
+    new_trigger(alice_api)
+    bob_api.patch("/api/v1/partnership", {"sharing_paused": True}, format="json")
+    Notification.objects.filter(recipient=bob).update(read_at=timezone.now())
+    new_trigger(bob_api)  # unread, for alice
+    activities = Notification.objects.order_by("created_at")
+    assert {a.target_id is None for a in activities} == {True, False}
+    assert {a.read_at is None for a in activities} == {True, False}
+    with timezone.override(ZoneInfo(zone)):
+        for activity in activities:
+            declared = drf.ModelSerializer.to_representation(InboxItemSerializer(), activity)
+            expected = JSONRenderer().render(declared)
+            row = Notification.objects.values(*InboxItemSerializer.columns).get(pk=activity.pk)
+            assert JSONRenderer().render(InboxItemSerializer(row).data) == expected
+            assert JSONRenderer().render(InboxItemSerializer(activity).data) == expected

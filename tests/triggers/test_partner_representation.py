@@ -13,6 +13,7 @@ from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
 from accounts.models import User
+from attune.api.fields import timestamp
 from partners.models import Membership
 from tests.factories import BoundaryFactory, TriggerFactory
 from triggers.models import SharedItem
@@ -20,7 +21,6 @@ from triggers.serializers import (
     PartnerBoundarySerializer,
     PartnerItemSerializer,
     PartnerTriggerSerializer,
-    _timestamp,
 )
 
 pytestmark = pytest.mark.django_db
@@ -122,4 +122,4 @@ def test_it_renders_any_timestamp_as_drf_does_in_the_current_timezone(zone: str)
     ]
     with timezone.override(ZoneInfo(zone)):
         for moment in moments:
-            assert _timestamp(moment) == field.to_representation(moment)
+            assert timestamp(moment) == field.to_representation(moment)
