@@ -49,6 +49,14 @@ def checkins_of(*, viewer: Viewer) -> QuerySet[CheckIn]:
     return _with_responses(mine, partnership_id=viewer.partnership_id)
 
 
+def checkins_visible(*, viewer: Viewer) -> QuerySet[CheckIn]:
+    """`checkins_of` and `partner_checkins` in one read: the columns are the
+    same, and the linked trigger ids, the owner's alone, are read only as the
+    owner's copies are shown."""
+    visible = CheckIn.objects.visible_to(viewer)
+    return _with_responses(visible, partnership_id=viewer.partnership_id)
+
+
 def checkin_of(*, viewer: Viewer, checkin_id: Any) -> CheckIn:
     checkin = checkins_of(viewer=viewer).filter(pk=checkin_id).first()
     if checkin is None:

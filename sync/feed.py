@@ -26,7 +26,7 @@ from attune.api.fields import timestamp
 from attune.errors import Invalid
 from partners import feed, kinds
 from partners.errors import ResyncRequired
-from partners.viewer import viewer_of
+from partners.viewer import Viewer, viewer_of
 
 
 def types() -> dict[str, tuple[kinds.Rows, type[BaseSerializer[Any]]]]:
@@ -112,21 +112,26 @@ def _current_data(*, user: User, keys: list[tuple[str, Any]]) -> dict[tuple[str,
     # the partnership.
     viewer = viewer_of(user=user)
     served = types()
+    together = _read_together(viewer, wanted)
     for kind, ids in wanted.items():
         if kind not in served:
             continue
         _, serializer = served[kind]
-        rows = kinds.rows_among(kind, viewer, ids)
         columns = getattr(serializer, "columns", None)
-        if columns is not None:
+        objects: list[Any]
+        if kind in together:
+            objects = together[kind]
+            keys_of = [obj.pk for obj in objects]
+        elif columns is not None:
+            rows = kinds.rows_among(kind, viewer, ids)
             # A serializer that names its columns shows rows read with `values()`,
             # as the partner's lists do: no model instances, and no private
             # column read or decrypted. bench/RESULTS.md, "Reading the HTTP
             # figures", round 3 (55 partner items of a 100-entry page).
-            objects: list[Any] = list(rows.values(*columns(rows.model)))
+            objects = list(rows.values(*columns(rows.model)))
             keys_of = [row["id"] for row in objects]
         else:
-            objects = list(rows)
+            objects = list(kinds.rows_among(kind, viewer, ids))
             keys_of = [obj.pk for obj in objects]
         show = _shown_by_fields(serializer)
         if show is not None:
@@ -136,6 +141,26 @@ def _current_data(*, user: User, keys: list[tuple[str, Any]]) -> dict[tuple[str,
         for pk, data in zip(keys_of, shown, strict=True):
             found[(kind, pk)] = data
     return found
+
+
+def _read_together(viewer: Viewer, wanted: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """{sync type: its objects} for the kinds whose own and partner copies are
+    both on the page and can be read in one statement (`Kind.rows_visible`),
+    split by owner. One read fewer per such kind: a page's check-ins, own and
+    partner's, were four statements (bench/RESULTS.md, "Issue 12, session 5")."""
+    together: dict[str, list[Any]] = {}
+    for kind in kinds.all_kinds():
+        own, theirs = kind.sync_type, kind.partner_sync_type
+        if kind.rows_visible is None or own not in wanted or theirs not in wanted:
+            continue
+        own_ids, their_ids = set(wanted[own]), set(wanted[theirs])
+        together[own], together[theirs] = [], []
+        for obj in kind.rows_visible(viewer).filter(pk__in=[*own_ids, *their_ids]):
+            if obj.owner_id == viewer.user_id and obj.pk in own_ids:
+                together[own].append(obj)
+            elif obj.owner_id != viewer.user_id and obj.pk in their_ids:
+                together[theirs].append(obj)
+    return together
 
 
 Show = Callable[[Any], dict[str, Any]]

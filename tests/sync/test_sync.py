@@ -254,3 +254,55 @@ def test_the_partners_copies_are_read_without_their_private_notes(alice_api, bob
     assert {change["type"] for change in body["changes"]} >= {"partner_trigger", "partner_boundary"}
     # bob owns nothing, so no statement of his page needs anyone's notes.
     assert not [q for q in queries.captured_queries if '"notes"' in q["sql"]]
+
+
+def test_a_page_reads_both_sides_check_ins_together_and_shows_each_as_its_list_does(
+    alice, bob, alice_api, bob_api
+) -> None:
+    def answer(api: Any, shared: bool) -> str:
+        body = {"pleasantness": 1, "energy": 0, "note": "a note", "shared": shared}
+        response = api.post("/api/v1/checkins", body, format="json")
+        assert response.status_code == 201, response.content
+        return str(response.json()["id"])
+
+    trigger = bob_api.post("/api/v1/triggers", {"title": "t"}, format="json").json()["id"]
+    mine = bob_api.post(
+        "/api/v1/checkins",
+        {"pleasantness": 0, "energy": 0, "trigger_ids": [trigger], "shared": True},
+        format="json",
+    ).json()["id"]
+    answer(bob_api, shared=False)
+    theirs, _ = answer(alice_api, shared=True), answer(alice_api, shared=False)
+    assert (
+        bob_api.post(f"/api/v1/partner/checkins/{theirs}/responses", {"kind": "heard"}).status_code
+        == 201
+    )
+
+    def page_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert bob_api.get("/api/v1/sync?page_size=500").status_code == 200
+        return len(queries)
+
+    bob = Client(bob_api)
+    bob.sync()
+    lists = {
+        "checkin": bob_api.get("/api/v1/checkins").json()["results"],
+        "partner_checkin": bob_api.get("/api/v1/partner/checkins").json()["results"],
+    }
+    for kind, listed_items in lists.items():
+        assert {i["id"]: i for i in listed_items} == {
+            object_id: data for (k, object_id), data in bob.objects.items() if k == kind
+        }
+    assert bob.objects[("checkin", mine)]["trigger_ids"] == [trigger]
+    assert "trigger_ids" not in bob.objects[("partner_checkin", theirs)]
+    both = page_queries()
+
+    # Without alice's copies on the page, the page reads no less.
+    assert (
+        alice_api.patch(f"/api/v1/checkins/{theirs}", {"shared": False}, format="json").status_code
+        == 200
+    )
+    bob.sync()
+    assert bob.ids("partner_checkin") == set()
+    accounts_services.partnership_end(user=alice)
+    assert page_queries() >= both
