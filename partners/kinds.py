@@ -89,8 +89,9 @@ class Related:
     sync_type: str
     rows: Rows
     serializer: type[BaseSerializer[Any]]
-    # `rows(viewer).filter(pk__in=ids)` read a cheaper way, when the type has one.
-    rows_among: Callable[[Viewer, list[Any]], QuerySet[Any]] | None = None
+    # `rows(viewer).filter(pk__in=ids)` read a cheaper way, when the type has one
+    # (as rows its serializer shows, e.g. dicts).
+    rows_among: Callable[[Viewer, list[Any]], Iterable[Any]] | None = None
     # (partnership id, member ids) -> touches, inside the ending's transaction.
     on_partnership_end: Callable[[Any, list[Any]], Iterable[Touch]] | None = None
     # Called inside the deletion's transaction, before the user row goes.
@@ -146,7 +147,7 @@ def sync_types() -> dict[str, tuple[Rows, type[BaseSerializer[Any]]]]:
     return types
 
 
-def rows_among(sync_type: str, viewer: Viewer, ids: list[Any]) -> QuerySet[Any]:
+def rows_among(sync_type: str, viewer: Viewer, ids: list[Any]) -> Iterable[Any]:
     """What the viewer may see of `sync_type` among `ids` (`sync_types`' rows, narrowed)."""
     related = _related.get(sync_type)
     if related is not None and related.rows_among is not None:

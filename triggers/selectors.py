@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from django.db.models import Case, CharField, Q, QuerySet, Value, When
 
 from attune.errors import NotFound
+from attune.fields import open_values
 from partners.consent import shareable
 from partners.viewer import Viewer
 from triggers.models import Question, SharedItem, about_any_q, asked_model, asked_models
@@ -99,31 +100,35 @@ def questions_visible(viewer: Viewer) -> QuerySet[Question]:
     return Question.objects.filter(partnership_id=viewer.partnership_id).filter(readable)
 
 
-def questions_among(viewer: Viewer, ids: Collection[Any]) -> QuerySet[Question]:
-    """`questions_visible(viewer).filter(pk__in=ids)`, decided in short reads.
+def questions_among(viewer: Viewer, ids: Collection[Any]) -> list[dict[str, Any]]:
+    """The rows of `questions_visible(viewer).filter(pk__in=ids)`, decided in short reads.
 
     The one condition of `questions_visible` asks every kind in subqueries,
     which Django builds and compiles anew each time: 5.5 ms of a 100-entry sync
     page for its 5 questions (bench/RESULTS.md, "Issue 12, session 5"). Here the
-    rule is the same, asked of the items these questions name: which of the
-    page's questions are in my partnership and on which items, then, per kind
-    named, which of those items `visible_to` me now. Only questions that pass
-    are read whole (their text is opened only then)."""
+    rule is the same, asked of the items these questions name: the page's
+    questions in my partnership are read as rows, their text still sealed; then,
+    per kind named, which of those items are `visible_to` me now. Only the rows
+    that pass are opened."""
     if not viewer.paired or not ids:
-        return Question.objects.none()
-    named: dict[type[SharedItem], dict[Any, list[Any]]] = {}
-    for pk, item_type, item_id in Question._base_manager.filter(
-        partnership_id=viewer.partnership_id, pk__in=ids
-    ).values_list("pk", "item_type", "item_id"):
-        model = asked_model(item_type)
+        return []
+    candidates = list(
+        Question.objects.filter(partnership_id=viewer.partnership_id, pk__in=ids).values()
+    )
+    named: dict[type[SharedItem], set[Any]] = {}
+    for row in candidates:
+        model = asked_model(row["item_type"])
         if model is not None:
-            named.setdefault(model, {}).setdefault(item_id, []).append(pk)
-    readable: list[Any] = []
-    for model, questions_on in named.items():
-        items = shareable(model).visible_to(viewer).filter(pk__in=list(questions_on))
-        for item_id in items.values_list("pk", flat=True):
-            readable += questions_on[item_id]
-    return Question.objects.filter(pk__in=readable)
+            named.setdefault(model, set()).add(row["item_id"])
+    readable: set[tuple[str, Any]] = set()
+    for model, item_ids in named.items():
+        items = shareable(model).visible_to(viewer).filter(pk__in=list(item_ids))
+        readable.update((model.KIND, pk) for pk in items.values_list("pk", flat=True))
+    return [
+        open_values(Question, row)
+        for row in candidates
+        if (row["item_type"], row["item_id"]) in readable
+    ]
 
 
 def questions_listed_for(

@@ -234,9 +234,11 @@ class QuestionSerializer(RejectUnknownFields, serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "answer", "answered_at", "reply_count", "created_at"]
 
-    def get_reply_count(self, question: Question) -> int:
-        # Every read through `Question.objects` carries the count; a question
-        # just made has none.
+    def get_reply_count(self, question: Question | Mapping[str, Any]) -> int:
+        # Every read through `Question.objects` carries the count (a row read
+        # with `values()` too); a question just made has none.
+        if isinstance(question, Mapping):
+            return int(question.get("reply_count") or 0)
         return int(getattr(question, "reply_count", 0) or 0)
 
 

@@ -100,9 +100,15 @@ def test_the_short_reads_of_a_page_agree_with_the_one_condition(
         sizes = []
         for person in (couple.alice, couple.bob):
             viewer = viewer_of(user=person)
-            among = set(questions_among(viewer, every).values_list("pk", flat=True))
-            assert among == set(questions_visible(viewer).values_list("pk", flat=True))
-            assert set(questions_among(viewer, every[:1]).values_list("pk", flat=True)) <= among
+            rows = questions_among(viewer, every)
+            among = {row["id"] for row in rows}
+            visible = questions_visible(viewer)
+            assert among == set(visible.values_list("pk", flat=True))
+            # The rows are opened, and carry what a question read does.
+            assert sorted((r["text"], r["reply_count"]) for r in rows) == sorted(
+                (q.text, q.reply_count) for q in visible
+            )
+            assert {row["id"] for row in questions_among(viewer, every[:1])} <= among
             sizes.append(len(among))
         return sizes
 
