@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
+# Test processes (pytest-xdist), each with its own test database and broker keys
+# (tests/workers.py): two fit CI's two cores. `make test TEST_PROCESSES=0` runs one.
+TEST_PROCESSES ?= 2
 
 .PHONY: run test install migrate lint format typecheck pytest e2e fuzz lock clean
 
@@ -38,12 +41,12 @@ typecheck: install
 	$(BIN)/mypy .
 
 pytest: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_PROCESSES)
 
 ## Real-browser tests: Debian's chromium (/usr/bin/chromium) and axe-core from npm.
 e2e: install
 	test -d node_modules || npm ci --no-audit --no-fund
-	$(BIN)/pytest -m e2e --durations=15 tests/e2e
+	$(BIN)/pytest -m e2e -n $(TEST_PROCESSES) --durations=15 tests/e2e
 
 ## Schemathesis against our own schema, as two people from two couples.
 fuzz: install

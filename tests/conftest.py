@@ -15,6 +15,9 @@ from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+# Imported before any test publishes a task: under xdist it gives this process its
+# own keys on the shared Redis broker.
+import tests.workers  # noqa: F401
 from accounts.models import User
 from partners import services
 from partners.models import Membership, Partnership

@@ -54,7 +54,8 @@ class Processes:
 
     def start(self, *args: str) -> subprocess.Popen[bytes]:
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "attune", *args, "--loglevel", "WARNING"],
+            # attune's app, on this xdist process's share of the broker (tests/workers.py).
+            [sys.executable, "-m", "celery", "-A", "tests.workers", *args, "--loglevel", "WARNING"],
             cwd=ROOT,
             env=self.env,
             start_new_session=True,
