@@ -7,13 +7,14 @@ from __future__ import annotations
 from allauth.account.adapter import get_adapter
 from django.conf import settings as configured
 from django.test import RequestFactory
+from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
 
 def addresses(xff: str) -> tuple[str | None, str]:
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=xff)
-    return get_adapter().get_client_ip(request), ScopedRateThrottle().get_ident(request)
+    return get_adapter().get_client_ip(request), ScopedRateThrottle().get_ident(Request(request))
 
 
 def test_without_a_proxy_a_client_cannot_name_its_own_address() -> None:

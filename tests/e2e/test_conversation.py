@@ -129,3 +129,25 @@ def test_it_responds_with_a_note_changes_it_once_and_takes_it_back(
         "aria-pressed", "false"
     )
     assert not Response.objects.exists()
+
+
+def test_a_link_on_today_to_an_older_check_in_shows_it_without_a_reload(
+    new_context: NewContext, base_url: str, alice: User, bob: User
+) -> None:
+    """Today's own lines lead to places on Today: only the fragment changes, so
+    the page must draw the check-in the fragment names (the inbox's link to an
+    older one), not keep showing the latest."""
+    older, _ = checkin_services.checkin_create(
+        owner=alice,
+        fields={"pleasantness": -1, "energy": -1, "note": "A long week", "shared": True},
+    )
+    checkin_services.checkin_create(
+        owner=alice, fields={"pleasantness": 1, "energy": 1, "note": "Better now", "shared": True}
+    )
+    bob_page = signed_in(new_context, base_url, "bob@example.com", 1280)
+    open_page(bob_page, f"{base_url}/today")
+    expect(bob_page.locator("#partner-checkin")).to_contain_text("Better now")
+    bob_page.evaluate("id => { window.location.hash = `checkin-${id}`; }", str(older.pk))
+    box = bob_page.locator(f"#checkin-{older.pk}")
+    expect(box).to_contain_text("A long week")
+    expect(box).to_be_in_viewport()

@@ -55,6 +55,12 @@ async function settle() {
   }
 }
 
+/** Arrive again where the fragment points, once the page has drawn what it names. */
+export async function arriveAgain() {
+  bringIntoView();
+  await settle();
+}
+
 /** Arrive once the page is drawn, and again whenever the fragment changes. */
 export async function arrive() {
   bringIntoView();

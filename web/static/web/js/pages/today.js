@@ -4,6 +4,7 @@
 
 import { api } from "../lib/api.js";
 import { checkinSummary, responseList } from "../lib/checkins.js";
+import { arriveAgain } from "../lib/deeplink.js";
 import { $, announce, fill, focusOn, formatTime, h, time, whileBusy } from "../lib/dom.js";
 import { endedNotice, partnershipEnded, rememberPartner } from "../lib/ending.js";
 import { onFollow } from "../lib/follow.js";
@@ -382,6 +383,14 @@ startPage(async () => {
     : "Hello. How are you, really?";
   // Following a line to a place on this page marks it read: the list follows.
   document.addEventListener(READ_EVENT, () => part("#waiting-list", () => loadWaiting(pair)));
+  // A line on this page that names another of the partner's check-ins changes
+  // only the fragment: draw that one, then arrive at it.
+  window.addEventListener("hashchange", async () => {
+    const named = /^#checkin-([0-9a-f-]{36})$/.exec(window.location.hash);
+    if (!named || document.getElementById(`checkin-${named[1]}`)) return;
+    await part("#partner-checkin", () => loadPartnerCheckin(pair, profile));
+    await arriveAgain();
+  });
   // What is new follows when someone asks to see it (lib/follow.js).
   onFollow(async () => {
     const fresh = await refreshedPartnership();
