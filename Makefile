@@ -41,7 +41,8 @@ typecheck: install
 	$(BIN)/mypy .
 
 pytest: install
-	$(BIN)/pytest -n $(TEST_PROCESSES)
+	$(BIN)/pytest -n $(TEST_PROCESSES) -m "not e2e and not processes"
+	$(BIN)/pytest -m processes
 
 ## Real-browser tests: Debian's chromium (/usr/bin/chromium) and axe-core from npm.
 e2e: install

@@ -77,6 +77,7 @@ BAR = services.SWEEP_AFTER + timedelta(minutes=1)
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.processes,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",

@@ -31,6 +31,10 @@ from tests.factories import UserFactory
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
+    # Worker and beat processes of its own: run one at a time, after the parallel
+    # suite (a reminder once failed to arrive within 3 minutes with the other test
+    # process busy beside it).
+    pytest.mark.processes,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql" or not settings.CELERY_BROKER_URL.startswith("redis://"),
