@@ -58,8 +58,9 @@ class Processes:
 
     def start(self, *args: str) -> subprocess.Popen[bytes]:
         process = subprocess.Popen(
-            # attune's app, on this xdist process's share of the broker (tests/workers.py).
-            [sys.executable, "-m", "celery", "-A", "tests.workers", *args, "--loglevel", "WARNING"],
+            # These tests run one at a time, outside the parallel suite (marked
+            # `processes`), so attune's own app on the whole broker.
+            [sys.executable, "-m", "celery", "-A", "attune", *args, "--loglevel", "WARNING"],
             cwd=ROOT,
             env=self.env,
             start_new_session=True,
