@@ -116,14 +116,14 @@ def _current_data(*, user: User, keys: list[tuple[str, Any]]) -> dict[tuple[str,
     for kind, ids in wanted.items():
         if kind not in served:
             continue
-        _, serializer = served[kind]
+        rows_of, serializer = served[kind]
         columns = getattr(serializer, "columns", None)
         objects: list[Any]
         if kind in together:
             objects = together[kind]
             keys_of = [obj.pk for obj in objects]
         elif columns is not None:
-            rows = served[kind][0](viewer).filter(pk__in=ids)
+            rows = rows_of(viewer).filter(pk__in=ids)
             # A serializer that names its columns shows rows read with `values()`,
             # as the partner's lists do: no model instances, and no private
             # column read or decrypted. bench/RESULTS.md, "Reading the HTTP
@@ -131,7 +131,7 @@ def _current_data(*, user: User, keys: list[tuple[str, Any]]) -> dict[tuple[str,
             objects = list(rows.values(*columns(rows.model)))
             keys_of = [row["id"] for row in objects]
         else:
-            objects = list(kinds.rows_among(kind, viewer, ids))
+            objects = list(kinds.rows_among(kind, rows_of, viewer, ids))
             keys_of = [obj["id"] if isinstance(obj, Mapping) else obj.pk for obj in objects]
         show = _shown_by_fields(serializer)
         if show is not None:
