@@ -163,6 +163,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        # Parameters bound by the server, and a statement run five times on a
+        # connection prepared there: PostgreSQL then plans it once. Half the
+        # database's CPU per read (sync 2.2 -> 1.2 ms, inbox 1.1 -> 0.5 ms:
+        # bench/RESULTS.md, "Issue 12, session 6"). Turn it off behind a pooler
+        # in transaction mode that does not keep prepared statements.
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {"server_side_binding": True, "prepare_threshold": 5}
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits are counted here; share it between processes in production)

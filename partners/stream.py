@@ -49,7 +49,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.quiet_hours import quiet_until
-from partners import kinds, tasks
+from partners import compiled, kinds, tasks
 from partners.models import Notification
 from partners.viewer import Viewer
 
@@ -159,27 +159,33 @@ def visible(
     when `unread`), in two statements whatever the number of rows.
 
     The first reads which target types the viewer's activities in this
-    partnership name; the filter then checks only those: for a registered kind,
-    the partner's items shared with me now or my items shared in my
-    partnership; for a related type, its own rows. A type no activity names
-    needs no check, and building and compiling the checks of every kind was
-    most of an inbox page (bench/RESULTS.md, issue 12: inbox 0.33x the floor;
-    3.4 ms to build and 1.4 ms to compile the 15 subqueries, against one small
-    read of the types). `named`, when the caller read them already
-    (`unread_named`), saves that read.
+    partnership name; the condition then checks only those (`_visible_q`). A
+    type no activity names needs no check, and building the checks of every
+    kind was most of an inbox page (bench/RESULTS.md, issue 12: inbox 0.33x
+    the floor; 3.4 ms to build and 1.4 ms to compile the 15 subqueries,
+    against one small read of the types). `named`, when the caller read them
+    already (`unread_named`), saves that read.
     """
     mine = Notification.objects.filter(recipient_id=viewer.user_id)
     if unread:
         mine = mine.filter(read_at__isnull=True)
-    ended = Q(kind=Kind.UNPAIRED)
     if not viewer.paired:
-        return mine.filter(ended)
-    here = mine.filter(partnership_id=viewer.partnership_id)
+        return mine.filter(kind=Kind.UNPAIRED)
     if named is None:
-        types = set(here.exclude(target_type="").values_list("target_type", flat=True).distinct())
+        here = mine.filter(partnership_id=viewer.partnership_id).exclude(target_type="")
+        types = set(here.values_list("target_type", flat=True).distinct())
     else:
         types = {kind for partnership, kind in named if partnership == viewer.partnership_id}
         types.discard("")
+    # Built and compiled once per shape of viewer and set of types (`partners.compiled`).
+    return mine.filter(compiled.rows_where(Notification, _visible_q, viewer, frozenset(types)))
+
+
+def _visible_q(viewer: Viewer, types: frozenset[str]) -> Q:
+    """The news that a partnership ended, and what happened within the current
+    one about a target the viewer can see now: for a registered kind, the
+    partner's items shared with me now or my items shared in my partnership;
+    for a related type, its own rows."""
     about = Q(target_type="")
     for kind in kinds.all_kinds():
         items = kind.model._default_manager
@@ -200,7 +206,8 @@ def visible(
             about |= Q(
                 target_type=related.sync_type, target_id__in=related.rows(viewer).values("pk")
             )
-    return mine.filter(ended | (Q(partnership_id=viewer.partnership_id) & about))
+    here = Q(recipient_id=viewer.user_id, partnership_id=viewer.partnership_id) & about
+    return Q(recipient_id=viewer.user_id, kind=Kind.UNPAIRED) | here
 
 
 def unread_named(*, user_id: Any) -> set[tuple[Any, str]]:

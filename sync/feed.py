@@ -24,7 +24,7 @@ from rest_framework.settings import api_settings
 from accounts.models import User
 from attune.api.fields import timestamp
 from attune.errors import Invalid
-from partners import feed, kinds
+from partners import compiled, feed, kinds
 from partners.errors import ResyncRequired
 from partners.viewer import Viewer, viewer_of
 
@@ -123,12 +123,13 @@ def _current_data(*, user: User, keys: list[tuple[str, Any]]) -> dict[tuple[str,
             objects = together[kind]
             keys_of = [obj.pk for obj in objects]
         elif columns is not None:
-            rows = rows_of(viewer).filter(pk__in=ids)
             # A serializer that names its columns shows rows read with `values()`,
             # as the partner's lists do: no model instances, and no private
             # column read or decrypted. bench/RESULTS.md, "Reading the HTTP
-            # figures", round 3 (55 partner items of a 100-entry page).
-            objects = list(rows.values(*columns(rows.model)))
+            # figures", round 3 (55 partner items of a 100-entry page). The
+            # read is compiled once per shape of viewer (`partners.compiled`).
+            model = serializer.Meta.model  # type: ignore[attr-defined]
+            objects = compiled.values_among(rows_of, viewer, ids, tuple(columns(model)))
             keys_of = [row["id"] for row in objects]
         else:
             objects = list(kinds.rows_among(kind, rows_of, viewer, ids))

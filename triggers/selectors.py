@@ -13,9 +13,10 @@ from django.db.models import Case, CharField, Q, QuerySet, Value, When
 
 from attune.errors import NotFound
 from attune.fields import open_values
+from partners import compiled
 from partners.consent import shareable
 from partners.viewer import Viewer
-from triggers.models import Question, SharedItem, about_any_q, asked_model, asked_models
+from triggers.models import Question, SharedItem, about_any_q, asked_models
 
 Item = TypeVar("Item", bound=SharedItem)
 
@@ -92,43 +93,26 @@ def questions_visible(viewer: Viewer) -> QuerySet[Question]:
     their partner shares with them, within their current partnership."""
     if not viewer.paired:
         return Question.objects.none()
-    # One subquery per kind (mine or shared with me now), not two: building and
-    # compiling them is most of this read's cost on every sync page, inbox page
-    # and unread count (bench/RESULTS.md, "Issue 12, session 4": ~63 filter
-    # builds of the consent rule per sync page).
+    # Asks every kind in subqueries: built and compiled once per shape of
+    # viewer (`partners.compiled`), not on every sync page, inbox page and
+    # unread count (bench/RESULTS.md, "Issue 12, session 6").
+    return Question.objects.filter(compiled.rows_where(Question, _readable_q, viewer))
+
+
+def _readable_q(viewer: Viewer) -> Q:
+    # One subquery per kind (mine or shared with me now), not two.
     readable = about_any_q({model: shareable(model).visible_to(viewer) for model in asked_models()})
-    return Question.objects.filter(partnership_id=viewer.partnership_id).filter(readable)
+    return Q(partnership_id=viewer.partnership_id) & readable
 
 
 def questions_among(viewer: Viewer, ids: Collection[Any]) -> list[dict[str, Any]]:
-    """The rows of `questions_visible(viewer).filter(pk__in=ids)`, decided in short reads.
-
-    The one condition of `questions_visible` asks every kind in subqueries,
-    which Django builds and compiles anew each time: 5.5 ms of a 100-entry sync
-    page for its 5 questions (bench/RESULTS.md, "Issue 12, session 5"). Here the
-    rule is the same, asked of the items these questions name: the page's
-    questions in my partnership are read as rows, their text still sealed; then,
-    per kind named, which of those items are `visible_to` me now. Only the rows
-    that pass are opened."""
+    """The rows of `questions_visible(viewer).filter(pk__in=ids)`, opened: the
+    question type's read in a sync page, without model instances, compiled
+    once per shape of viewer (`partners.compiled`)."""
     if not viewer.paired or not ids:
         return []
-    candidates = list(
-        Question.objects.filter(partnership_id=viewer.partnership_id, pk__in=ids).values()
-    )
-    named: dict[type[SharedItem], set[Any]] = {}
-    for row in candidates:
-        model = asked_model(row["item_type"])
-        if model is not None:
-            named.setdefault(model, set()).add(row["item_id"])
-    readable: set[tuple[str, Any]] = set()
-    for model, item_ids in named.items():
-        items = shareable(model).visible_to(viewer).filter(pk__in=list(item_ids))
-        readable.update((model.KIND, pk) for pk in items.values_list("pk", flat=True))
-    return [
-        open_values(Question, row)
-        for row in candidates
-        if (row["item_type"], row["item_id"]) in readable
-    ]
+    rows = compiled.values_among(questions_visible, viewer, list(ids), ())
+    return [open_values(Question, row) for row in rows]
 
 
 def questions_listed_for(

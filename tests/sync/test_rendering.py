@@ -1,6 +1,9 @@
-"""The owner's copies in a sync page are shown from each serializer's declared
-fields, built once per process (`sync.feed._shown_by_fields`): they must stay
-exactly what the serializer itself renders, key order included, in any timezone."""
+"""The owner's copies in a sync page are shown quickly: the owner's items from
+rows read with `values()` (`OwnItemSerializer.to_representation`), questions
+from their serializer's declared fields built once per process
+(`sync.feed._shown_by_fields`). Either way they must stay exactly what the
+serializer's declared fields render for the stored object, key order included,
+in any timezone."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
 from accounts.models import User
+from partners import compiled
 from partners.models import Membership
 from sync import feed
 from tests.factories import BoundaryFactory, QuestionFactory, SelfCareNoteFactory, TriggerFactory
@@ -61,26 +65,46 @@ def test_it_shows_the_owners_copies_as_their_serializers_do(
     objects = own_objects(alice, bob)
     viewer = viewer_of(user=alice)
     served = feed.types()
-    by_type = {name: objects.get(name, []) for name in served}
-    by_type["question"] = list(served["question"][0](viewer))
-    assert len(by_type["question"]) == 2
     compared = 0
     with timezone.override(zone):
-        for sync_type, stored in by_type.items():
-            _, serializer = served[sync_type]
-            show = feed._shown_by_fields(serializer)
-            if show is None or not stored:
-                continue
+        for sync_type, stored in objects.items():
+            rows_of, serializer = served[sync_type]
+            model = type(stored[0])
+            # As the feed reads them: rows of the type's own read, by id.
+            rows = compiled.values_among(
+                rows_of,
+                viewer,
+                [o.pk for o in stored],
+                tuple(serializer.columns(model)),  # type: ignore[attr-defined]
+            )
+            by_id = {row["id"]: row for row in rows}
             for obj in read_back(sync_type, stored, viewer):
                 expected = JSONRenderer().render(serializer(obj).data)
-                assert JSONRenderer().render(show(obj)) == expected
+                assert (
+                    JSONRenderer().render(serializer().to_representation(by_id[obj.pk])) == expected
+                )
                 compared += 1
-    # Every owner's item type and the questions took the quick path.
+        questions = list(served["question"][0](viewer))
+        assert len(questions) == 2
+        show = feed._shown_by_fields(served["question"][1])
+        assert show is not None
+        for question in questions:
+            expected = JSONRenderer().render(served["question"][1](question).data)
+            assert JSONRenderer().render(show(question)) == expected
+            compared += 1
+    # Every owner's item and both questions.
     assert compared == 8
 
 
 def test_it_leaves_serializers_with_their_own_rendering_to_drf() -> None:
     served = feed.types()
-    for sync_type in ("checkin", "partner_trigger", "partner_checkin"):
+    for sync_type in (
+        "checkin",
+        "trigger",
+        "boundary",
+        "self_care",
+        "partner_trigger",
+        "partner_checkin",
+    ):
         _, serializer = served[sync_type]
         assert feed._shown_by_fields(serializer) is None

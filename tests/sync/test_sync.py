@@ -202,10 +202,9 @@ def test_a_page_costs_the_same_queries_whatever_it_holds(alice, bob, alice_api, 
     assert (cost(alice_api), cost(bob_api)) == mixed
     # alice's page adds her boundaries, check-ins (with their linked trigger ids
     # and responses) and questions; bob's the partner's copies, whose check-ins
-    # need no linked trigger ids. Questions take two short reads (the page's
-    # questions in the partnership, then which of their items are visible:
-    # triggers.selectors.questions_among).
-    assert mixed == (small + 6, small + 4)
+    # need no linked trigger ids. Questions take one read, whose condition asks
+    # every kind (triggers.selectors.questions_among).
+    assert mixed == (small + 5, small + 3)
 
 
 def test_a_page_reads_the_partnership_once_whatever_types_it_holds(
