@@ -23,6 +23,6 @@ class CheckinsConfig(AppConfig):
                 export=("checkins", exports.export_checkins),
                 owner_rows=lambda viewer: selectors.checkins_of(viewer=viewer),
                 partner_rows=lambda viewer: selectors.partner_checkins(viewer=viewer),
-                rows_visible=lambda viewer: selectors.checkins_visible(viewer=viewer),
+                rows_among=selectors.checkin_rows_among,
             )
         )

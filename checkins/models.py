@@ -160,11 +160,11 @@ class CheckIn(models.Model):
         return f"Check-in {self.pk}"
 
 
-def linked_trigger_ids(checkins: Iterable[CheckIn]) -> dict[Any, list[Any]]:
+def linked_trigger_ids(checkin_ids: Iterable[Any]) -> dict[Any, list[Any]]:
     """Each check-in's linked trigger ids ({check-in id: [trigger id, ...]}, in
     the ids' order), read from the link table alone: no trigger row is read, so
     no trigger's text is opened to name it."""
-    links = CheckIn.triggers.through.objects.filter(checkin_id__in=[c.pk for c in checkins])
+    links = CheckIn.triggers.through.objects.filter(checkin_id__in=list(checkin_ids))
     linked: dict[Any, list[Any]] = {}
     for checkin_id, trigger_id in links.order_by("trigger_id").values_list(
         "checkin_id", "trigger_id"

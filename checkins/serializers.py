@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models.manager import BaseManager
@@ -101,16 +102,49 @@ class ResponseSerializer(RejectUnknownFields, serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
 
-def _response(response: Response, zone: Any) -> dict[str, Any]:
-    """What `ResponseSerializer` renders for a response, read directly: a check-in
-    list renders one serializer per check-in's responses otherwise (see
+def _response(response: Response | Mapping[str, Any], zone: Any) -> dict[str, Any]:
+    """What `ResponseSerializer` renders for a response (an instance, or a row
+    read with `values()`), read directly: a check-in list renders one
+    serializer per check-in's responses otherwise (see
     `CheckInSerializer.to_representation`)."""
+    row = response if isinstance(response, Mapping) else _response_row(response)
     return {
-        "id": str(response.pk),
+        "id": str(row["id"]),
+        "kind": row["kind"],
+        "note": row["note"],
+        "created_at": timestamp(row["created_at"], zone),
+    }
+
+
+def _response_row(response: Response) -> dict[str, Any]:
+    return {
+        "id": response.pk,
         "kind": response.kind,
         "note": response.note,
-        "created_at": timestamp(response.created_at, zone),
+        "created_at": response.created_at,
     }
+
+
+def _checkin_row(checkin: CheckIn) -> dict[str, Any]:
+    """An instance as the row `checkins.selectors.checkin_rows_among` reads."""
+    row = {
+        "id": checkin.pk,
+        "owner": checkin.owner_id,
+        "prompt": checkin.prompt_id,
+        "pleasantness": checkin.pleasantness,
+        "energy": checkin.energy,
+        "feelings": checkin.feelings,
+        "need": checkin.need,
+        "note": checkin.note,
+        "shared_with": checkin.shared_with_id,
+        "shared_at": checkin.shared_at,
+        "created_at": checkin.created_at,
+        "updated_at": checkin.updated_at,
+    }
+    for name in ("visible_responses", "linked_trigger_ids"):
+        if hasattr(checkin, name):
+            row[name] = getattr(checkin, name)
+    return row
 
 
 class CheckInListSerializer(serializers.ListSerializer):
@@ -118,9 +152,12 @@ class CheckInListSerializer(serializers.ListSerializer):
 
     def to_representation(self, data: Any) -> list[dict[str, Any]]:
         checkins = list(data.all() if isinstance(data, BaseManager) else data)
-        linked = linked_trigger_ids(checkins)
+        linked = linked_trigger_ids([c["id"] if isinstance(c, Mapping) else c.pk for c in checkins])
         for checkin in checkins:
-            checkin.linked_trigger_ids = linked.get(checkin.pk, [])
+            if isinstance(checkin, dict):
+                checkin["linked_trigger_ids"] = linked.get(checkin["id"], [])
+            else:
+                checkin.linked_trigger_ids = linked.get(checkin.pk, [])
         return super().to_representation(checkins)
 
 
@@ -160,36 +197,38 @@ class CheckInSerializer(RejectUnknownFields, serializers.ModelSerializer):
         read_only_fields = ["id", "shared_at", "responses", "created_at", "updated_at"]
         list_serializer_class = CheckInListSerializer
 
-    def to_representation(self, checkin: CheckIn) -> dict[str, Any]:
+    def to_representation(self, checkin: CheckIn | Mapping[str, Any]) -> dict[str, Any]:
         # Read directly, as the partner's view is (below): DRF's generic path
         # with its nested responses was about a fifth of a sync page
         # (bench/RESULTS.md, "Issue 12, session 4": "DRF rendering the
-        # check-ins ... about 20 %"). The declared fields still describe the
-        # schema and what is written; a test holds this to what they would
-        # render, key order included (`trigger_ids` and `shared`, which
-        # the model has no attribute for, after them, and `responses` last
-        # when the check-in was read without them).
+        # check-ins ... about 20 %"). An instance, or a row as a sync page
+        # reads it (`checkins.selectors.checkin_rows_among`). The declared
+        # fields still describe the schema and what is written; a test holds
+        # this to what they would render, key order included (`trigger_ids`
+        # and `shared`, which the model has no attribute for, after them, and
+        # `responses` last when the check-in was read without them).
+        row = checkin if isinstance(checkin, Mapping) else _checkin_row(checkin)
         zone = timezone.get_current_timezone()
-        responses = getattr(checkin, "visible_responses", None)
+        responses = row.get("visible_responses")
         data: dict[str, Any] = {
-            "id": str(checkin.pk),
-            "prompt": None if checkin.prompt_id is None else str(checkin.prompt_id),
-            "pleasantness": checkin.pleasantness,
-            "energy": checkin.energy,
-            "feelings": checkin.feelings,
-            "need": checkin.need,
-            "note": checkin.note,
-            "shared_at": timestamp(checkin.shared_at, zone),
+            "id": str(row["id"]),
+            "prompt": None if row["prompt"] is None else str(row["prompt"]),
+            "pleasantness": row["pleasantness"],
+            "energy": row["energy"],
+            "feelings": row["feelings"],
+            "need": row["need"],
+            "note": row["note"],
+            "shared_at": timestamp(row["shared_at"], zone),
         }
         if responses is not None:
             data["responses"] = [_response(r, zone) for r in responses]
-        data["created_at"] = timestamp(checkin.created_at, zone)
-        data["updated_at"] = timestamp(checkin.updated_at, zone)
-        linked = getattr(checkin, "linked_trigger_ids", None)
+        data["created_at"] = timestamp(row["created_at"], zone)
+        data["updated_at"] = timestamp(row["updated_at"], zone)
+        linked = row.get("linked_trigger_ids")
         if linked is None:
-            linked = linked_trigger_ids([checkin]).get(checkin.pk, [])
+            linked = linked_trigger_ids([row["id"]]).get(row["id"], [])
         data["trigger_ids"] = [str(pk) for pk in linked]
-        data["shared"] = checkin.shared_with_id is not None
+        data["shared"] = row["shared_with"] is not None
         if responses is None:
             data["responses"] = []
         return data
@@ -233,22 +272,24 @@ class PartnerCheckInSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def to_representation(self, checkin: CheckIn) -> dict[str, Any]:
+    def to_representation(self, checkin: CheckIn | Mapping[str, Any]) -> dict[str, Any]:
         # Read directly, not through one DRF field per value, as the partner's
         # view of an item is (triggers.serializers.PartnerItemSerializer): 10
         # check-ins 0.64-0.73 → 0.12-0.16 ms (bench/RESULTS.md, "Reading the
-        # HTTP figures", round 3). The declared fields still describe the
-        # schema; a test holds this to what they would render.
+        # HTTP figures", round 3). An instance or a row, as the owner's view.
+        # The declared fields still describe the schema; a test holds this to
+        # what they would render.
+        row = checkin if isinstance(checkin, Mapping) else _checkin_row(checkin)
         zone = timezone.get_current_timezone()
-        responses = getattr(checkin, "visible_responses", None)
+        responses = row.get("visible_responses")
         return {
-            "id": str(checkin.pk),
-            "pleasantness": checkin.pleasantness,
-            "energy": checkin.energy,
-            "feelings": checkin.feelings,
-            "need": checkin.need,
-            "note": checkin.note,
-            "shared_at": timestamp(checkin.shared_at, zone),
+            "id": str(row["id"]),
+            "pleasantness": row["pleasantness"],
+            "energy": row["energy"],
+            "feelings": row["feelings"],
+            "need": row["need"],
+            "note": row["note"],
+            "shared_at": timestamp(row["shared_at"], zone),
             "responses": [_response(r, zone) for r in responses] if responses else [],
-            "created_at": timestamp(checkin.created_at, zone),
+            "created_at": timestamp(row["created_at"], zone),
         }

@@ -59,10 +59,11 @@ class Kind:
     # `owned_by` / `shared_with` (e.g. with prefetched details).
     owner_rows: Rows | None = None
     partner_rows: Rows | None = None
-    # Both copies in one read (`visible_to`, with what the copies need), for a
-    # kind whose partner's copy reads no column the partner may not see: `sync`
+    # (viewer, ids) -> rows: both copies among `ids` in one read (`visible_to`,
+    # with what the copies need, as rows both serializers show), for a kind
+    # whose partner's copy reads no column the partner may not see: `sync`
     # then reads a page's own and partner copies of the kind together.
-    rows_visible: Rows | None = None
+    rows_among: Callable[[Viewer, list[Any]], list[dict[str, Any]]] | None = None
     # (items, partnership id) -> [(sync type, id)]: what the partner sees along
     # with these items (the threads on them), so it hides and shows with them.
     threads: Callable[[QuerySet[Any], Any], Iterable[tuple[str, Any]]] | None = None

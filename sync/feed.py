@@ -121,7 +121,7 @@ def _current_data(*, user: User, keys: list[tuple[str, Any]]) -> dict[tuple[str,
         objects: list[Any]
         if kind in together:
             objects = together[kind]
-            keys_of = [obj.pk for obj in objects]
+            keys_of = [row["id"] for row in objects]
         elif columns is not None:
             # A serializer that names its columns shows rows read with `values()`,
             # as the partner's lists do: no model instances, and no private
@@ -145,22 +145,22 @@ def _current_data(*, user: User, keys: list[tuple[str, Any]]) -> dict[tuple[str,
 
 
 def _read_together(viewer: Viewer, wanted: dict[str, list[Any]]) -> dict[str, list[Any]]:
-    """{sync type: its objects} for the kinds whose own and partner copies are
-    both on the page and can be read in one statement (`Kind.rows_visible`),
-    split by owner. One read fewer per such kind: a page's check-ins, own and
-    partner's, were four statements (bench/RESULTS.md, "Issue 12, session 5")."""
+    """{sync type: its rows} for the kinds that read their own and partner
+    copies in one statement (`Kind.rows_among`), split by owner. One read
+    fewer per such kind: a page's check-ins, own and partner's, were four
+    statements (bench/RESULTS.md, "Issue 12, session 5")."""
     together: dict[str, list[Any]] = {}
     for kind in kinds.all_kinds():
         own, theirs = kind.sync_type, kind.partner_sync_type
-        if kind.rows_visible is None or own not in wanted or theirs not in wanted:
+        if kind.rows_among is None or (own not in wanted and theirs not in wanted):
             continue
-        own_ids, their_ids = set(wanted[own]), set(wanted[theirs])
-        together[own], together[theirs] = [], []
-        for obj in kind.rows_visible(viewer).filter(pk__in=[*own_ids, *their_ids]):
-            if obj.owner_id == viewer.user_id and obj.pk in own_ids:
-                together[own].append(obj)
-            elif obj.owner_id != viewer.user_id and obj.pk in their_ids:
-                together[theirs].append(obj)
+        own_ids, their_ids = set(wanted.get(own, ())), set(wanted.get(theirs, ()))
+        mine, partners = together[own], together[theirs] = [], []
+        for row in kind.rows_among(viewer, [*own_ids, *their_ids]):
+            if row["owner"] == viewer.user_id and row["id"] in own_ids:
+                mine.append(row)
+            elif row["owner"] != viewer.user_id and row["id"] in their_ids:
+                partners.append(row)
     return together
 
 

@@ -74,3 +74,32 @@ def test_it_renders_a_checkin_read_without_its_responses_as_before(alice: User, 
         rendered = JSONRenderer().render(CheckInSerializer(checkin).data)
         assert rendered == as_declared(CheckInSerializer, checkin)
         assert list(CheckInSerializer(checkin).data)[-3:] == ["trigger_ids", "shared", "responses"]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/St_Johns"])
+def test_a_sync_page_renders_both_copies_from_rows_as_from_instances(
+    alice: User, bob: User, zone: str
+) -> None:
+    """A sync page reads a check-in's own and partner copies as rows
+    (`checkin_rows_among`): the same output as the instances the lists read."""
+    from checkins.selectors import checkin_rows_among, partner_checkins
+    from checkins.serializers import PartnerCheckInSerializer
+
+    alices_checkins(alice, bob)
+    CheckInFactory.create(owner=bob)  # not alice's, not shared: never among hers
+    every = list(CheckIn.objects.values_list("pk", flat=True))
+    with timezone.override(ZoneInfo(zone)):
+        for person, serializer_class, instances in (
+            (alice, CheckInSerializer, checkins_of),
+            (bob, PartnerCheckInSerializer, partner_checkins),
+        ):
+            viewer = viewer_of(user=person)
+            rows = [row for row in checkin_rows_among(viewer, every) if row["owner"] == alice.pk]
+            read = instances(viewer=viewer).order_by("created_at")
+            assert len(rows) == len(read) == (2 if person == alice else 1)
+            by_id = {row["id"]: row for row in rows}
+            expected = serializer_class(read, many=True).data
+            shown = serializer_class([by_id[c.pk] for c in read], many=True).data
+            assert JSONRenderer().render(shown) == JSONRenderer().render(expected)
+            # Rows hold no instance: the note came out of the row, opened.
+            assert any(row["note"] == "A long day" for row in rows)
