@@ -125,6 +125,11 @@ def _response_row(response: Response) -> dict[str, Any]:
     }
 
 
+def _answer(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The answer itself, as both views show it, in their order."""
+    return {name: row[name] for name in ("pleasantness", "energy", "feelings", "need", "note")}
+
+
 def _checkin_row(checkin: CheckIn) -> dict[str, Any]:
     """An instance as the row `checkins.selectors.checkin_rows_among` reads."""
     row = {
@@ -213,11 +218,7 @@ class CheckInSerializer(RejectUnknownFields, serializers.ModelSerializer):
         data: dict[str, Any] = {
             "id": str(row["id"]),
             "prompt": None if row["prompt"] is None else str(row["prompt"]),
-            "pleasantness": row["pleasantness"],
-            "energy": row["energy"],
-            "feelings": row["feelings"],
-            "need": row["need"],
-            "note": row["note"],
+            **_answer(row),
             "shared_at": timestamp(row["shared_at"], zone),
         }
         if responses is not None:
@@ -284,11 +285,7 @@ class PartnerCheckInSerializer(serializers.ModelSerializer):
         responses = row.get("visible_responses")
         return {
             "id": str(row["id"]),
-            "pleasantness": row["pleasantness"],
-            "energy": row["energy"],
-            "feelings": row["feelings"],
-            "need": row["need"],
-            "note": row["note"],
+            **_answer(row),
             "shared_at": timestamp(row["shared_at"], zone),
             "responses": [_response(r, zone) for r in responses] if responses else [],
             "created_at": timestamp(row["created_at"], zone),
