@@ -9,21 +9,22 @@ inbox page (bench/RESULTS.md, "Issue 12, session 6").
 `rows_where(model, build, viewer, *args)` asks `build(viewer, *args)` for its
 condition once per shape of viewer (paired or not, a partner or not, who
 pauses) and per `args` (hashable: e.g. the types an inbox names), with a
-stand-in viewer whose ids are random values
-nobody holds. The ORM compiles that once; each later call only puts the real
-viewer's ids where the stand-in's were. The condition stays written once, in
-the ORM, where it was (`partners.consent`, `partners.stream`, the selectors).
+stand-in viewer whose ids are random values nobody holds. The ORM compiles
+that once; each later call only puts the real viewer's ids where the
+stand-in's were. The condition stays written once, in the ORM, where it was
+(`partners.consent`, `partners.stream`, the selectors).
 
 `values_among(rows, viewer, ids, columns)` does the same for a whole read:
 `rows(viewer).filter(pk__in=ids).values(*columns)`, the read of one type in a
-sync page, compiled once per shape and number-free (the ids' placeholders are
-written out per call), and its rows converted by the ORM's own converters.
-Building and compiling each type's read was about 0.3 ms of a 1.3 ms read
-of 50 rows (bench/RESULTS.md, "Issue 12, session 6").
+sync page. One compiled statement serves any number of ids (their
+placeholders are written out per call), and its rows go through the ORM's own
+converters. Building and compiling each type's read was about 0.3 ms of a
+1.3 ms read of 50 rows (bench/RESULTS.md, "Issue 12, session 6").
 
 `build` and `rows` may read only the viewer's ids and flags, never other
-fields of the user. If the stand-in's ids show up anywhere but as whole parameters, the
-condition is not kept and is built every time, as before.
+fields of the user. If a stand-in id shows up anywhere but as a whole
+parameter (or a read's primary key is not a UUID), nothing is kept: the
+condition or read is built every time, as before.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, Q, QuerySet, UUIDField
 from django.db.models.expressions import RawSQL
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -93,9 +94,7 @@ def _compile(model: type[Model], build: Callable[[Viewer], Q], viewer: Viewer) -
         sql, raw = rows.query.get_compiler(rows.db).as_sql()
     except EmptyResultSet:
         return _Compiled(sql=None, params=())
-    forms: dict[Any, tuple[str, str]] = {}
-    for name, value in ids.items():
-        forms.update({value: (name, "uuid"), value.hex: (name, "hex"), str(value): (name, "str")})
+    forms = {value: (name, kind) for name, id_ in ids.items() for value, kind in _forms(id_)}
     params: list[tuple[str | None, Any]] = []
     for value in raw:
         if not isinstance(value, Hashable):
@@ -187,7 +186,10 @@ def _compile_read(
 ) -> _Read | None:
     stand_in, ids = _stand_in(viewer)
     one = uuid.uuid4()
-    queryset = rows(stand_in).filter(pk__in=[one]).values(*columns)
+    queryset = rows(stand_in).values(*columns)
+    if not isinstance(queryset.model._meta.pk, UUIDField):
+        return None
+    queryset = queryset.filter(pk__in=[one])
     query = queryset.query
     if query.extra_select or query.is_empty():
         return None

@@ -118,3 +118,21 @@ def test_a_condition_with_the_ids_in_its_text_is_built_each_time(alice: User, ca
             compiled.rows_where(Trigger, ids_inlined, viewer_of(user=person))
         )
         assert list(found.values_list("pk", flat=True)) == [item.pk]
+
+
+def test_a_read_of_rows_whose_key_is_not_a_uuid_is_built_each_time(alice: User, bob: User) -> None:
+    """The sync feed's entries have a number for a key: nothing is kept for
+    them, and the read answers as the ORM does."""
+    from partners.models import FeedEntry
+
+    def entries(viewer: Viewer) -> QuerySet[FeedEntry]:
+        return FeedEntry.objects.filter(recipient_id=viewer.user_id)
+
+    TriggerFactory.create(owner=alice)
+    triggers_services.item_share(item=TriggerFactory.create(owner=alice), by=alice)
+    for person in (alice, bob):
+        viewer = viewer_of(user=person)
+        every = list(FeedEntry.objects.values_list("pk", flat=True))
+        expected = list(entries(viewer).filter(pk__in=every).values("pk", "type"))
+        assert expected
+        assert compiled.values_among(entries, viewer, every, ("pk", "type")) == expected
