@@ -67,6 +67,7 @@ COLUMNS = (
     "updated_at",
 )
 _RESPONSE_COLUMNS = ("id", "checkin", "kind", "note", "created_at")
+_LINK_COLUMNS = ("checkin_id", "trigger_id")
 
 
 def checkin_rows_among(viewer: Viewer, ids: list[Any]) -> list[dict[str, Any]]:
@@ -74,27 +75,42 @@ def checkin_rows_among(viewer: Viewer, ids: list[Any]) -> list[dict[str, Any]]:
     among `ids`, as rows (`COLUMNS`, the note opened), each with the responses
     given within the viewer's current partnership (`visible_responses`, rows
     too): how a sync page reads both copies at once. The linked trigger ids,
-    the owner's alone, are read only as the owner's copies are shown.
+    the owner's alone, are read for the viewer's own rows only
+    (`linked_trigger_ids`).
 
-    Rows, not instances, and the read compiled once per shape of viewer
+    Rows, not instances, and each read compiled once per shape of viewer
     (`partners.compiled`): a page's 20 check-ins were 2.9 ms as instances with
     their responses prefetched (bench/RESULTS.md, "Issue 12, session 6")."""
     checkins = [
         open_values(CheckIn, row) for row in compiled.values_among(_visible, viewer, ids, COLUMNS)
     ]
     given: dict[Any, list[dict[str, Any]]] = {row["id"]: [] for row in checkins}
-    responses = Response.objects.filter(
-        partnership_id=viewer.partnership_id, checkin_id__in=list(given)
-    ).order_by("created_at")
-    for response in responses.values(*_RESPONSE_COLUMNS):
+    for response in compiled.values_among(
+        _responses, viewer, list(given), _RESPONSE_COLUMNS, by="checkin"
+    ):
         given[response["checkin"]].append(open_values(Response, response))
+    mine: dict[Any, list[Any]] = {r["id"]: [] for r in checkins if r["owner"] == viewer.user_id}
+    for link in compiled.values_among(_links, viewer, list(mine), _LINK_COLUMNS, by="checkin"):
+        mine[link["checkin_id"]].append(link["trigger_id"])
     for row in checkins:
         row["visible_responses"] = given[row["id"]]
+        if row["id"] in mine:
+            row["linked_trigger_ids"] = mine[row["id"]]
     return checkins
 
 
 def _visible(viewer: Viewer) -> QuerySet[CheckIn]:
     return CheckIn.objects.visible_to(viewer)
+
+
+def _responses(viewer: Viewer) -> QuerySet[Response]:
+    """The responses given within the viewer's current partnership, oldest first."""
+    return Response.objects.filter(partnership_id=viewer.partnership_id).order_by("created_at")
+
+
+def _links(viewer: Viewer) -> QuerySet[Any]:
+    """Check-ins' links to triggers, in the trigger ids' order (as `linked_trigger_ids`)."""
+    return CheckIn.triggers.through.objects.order_by("trigger_id")
 
 
 def checkin_of(*, viewer: Viewer, checkin_id: Any) -> CheckIn:

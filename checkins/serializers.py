@@ -157,12 +157,15 @@ class CheckInListSerializer(serializers.ListSerializer):
 
     def to_representation(self, data: Any) -> list[dict[str, Any]]:
         checkins = list(data.all() if isinstance(data, BaseManager) else data)
-        linked = linked_trigger_ids([c["id"] if isinstance(c, Mapping) else c.pk for c in checkins])
-        for checkin in checkins:
-            if isinstance(checkin, dict):
-                checkin["linked_trigger_ids"] = linked.get(checkin["id"], [])
-            else:
-                checkin.linked_trigger_ids = linked.get(checkin.pk, [])
+        # Rows a sync page read bring their links (`checkin_rows_among`).
+        unread = [c for c in checkins if not isinstance(c, dict) or "linked_trigger_ids" not in c]
+        if unread:
+            linked = linked_trigger_ids([c["id"] if isinstance(c, dict) else c.pk for c in unread])
+            for checkin in unread:
+                if isinstance(checkin, dict):
+                    checkin["linked_trigger_ids"] = linked.get(checkin["id"], [])
+                else:
+                    checkin.linked_trigger_ids = linked.get(checkin.pk, [])
         return super().to_representation(checkins)
 
 

@@ -159,19 +159,22 @@ def values_among(
     viewer: Viewer,
     ids: list[Any],
     columns: tuple[str, ...],
+    *,
+    by: str = "pk",
 ) -> list[dict[str, Any]]:
-    """`list(rows(viewer).filter(pk__in=ids).values(*columns))`, from a statement
-    compiled once per shape of viewer."""
+    """`list(rows(viewer).filter(<by>__in=ids).values(*columns))`, from a
+    statement compiled once per shape of viewer. `by` names the primary key or
+    a foreign key (e.g. the check-in a response is to)."""
     if not ids:
         return []
-    key = (rows, columns, _flags(viewer))
+    key = (rows, columns, by, _flags(viewer))
     if key not in _reads:
         if len(_reads) >= _MOST:
             _reads.clear()
-        _reads[key] = _compile_read(rows, viewer, columns)
+        _reads[key] = _compile_read(rows, viewer, columns, by)
     read = _reads[key]
     if read is None:  # not kept: read as written
-        return list(rows(viewer).filter(pk__in=ids).values(*columns))
+        return list(rows(viewer).filter(**{f"{by}__in": ids}).values(*columns))
     sql, params = read.statement(viewer, list(dict.fromkeys(ids)))
     with connections[read.using].cursor() as cursor:
         cursor.execute(sql, params)
@@ -182,14 +185,16 @@ def values_among(
 
 
 def _compile_read(
-    rows: Callable[[Viewer], QuerySet[Any]], viewer: Viewer, columns: tuple[str, ...]
+    rows: Callable[[Viewer], QuerySet[Any]], viewer: Viewer, columns: tuple[str, ...], by: str
 ) -> _Read | None:
     stand_in, ids = _stand_in(viewer)
     one = uuid.uuid4()
     queryset = rows(stand_in).values(*columns)
-    if not isinstance(queryset.model._meta.pk, UUIDField):
+    meta = queryset.model._meta
+    field = meta.pk if by == "pk" else meta.get_field(by)
+    if not isinstance(getattr(field, "target_field", field), UUIDField):
         return None
-    queryset = queryset.filter(pk__in=[one])
+    queryset = queryset.filter(**{f"{by}__in": [one]})
     query = queryset.query
     if query.extra_select or query.is_empty():
         return None
