@@ -33,11 +33,10 @@ def prompt_of(*, user: User, prompt_id: Any) -> Prompt:
     return prompt
 
 
-def _with_responses(checkins: QuerySet[CheckIn], *, partnership_id: Any) -> QuerySet[CheckIn]:
-    """The responses given within `partnership_id`."""
-    responses = Response.objects.filter(partnership_id=partnership_id).order_by("created_at")
+def _with_responses(checkins: QuerySet[CheckIn], *, viewer: Viewer) -> QuerySet[CheckIn]:
+    """The responses given within the viewer's current partnership (`_responses`)."""
     return checkins.prefetch_related(
-        Prefetch("responses", queryset=responses, to_attr="visible_responses")
+        Prefetch("responses", queryset=_responses(viewer), to_attr="visible_responses")
     )
 
 
@@ -48,10 +47,11 @@ def checkins_of(*, viewer: Viewer) -> QuerySet[CheckIn]:
     15 check-ins against 2.4 ms for a prefetch of the triggers' ids,
     bench/RESULTS.md, "Issue 12, session 5")."""
     mine = CheckIn.objects.owned_by(viewer)
-    return _with_responses(mine, partnership_id=viewer.partnership_id)
+    return _with_responses(mine, viewer=viewer)
 
 
-# What a check-in's serializers read of its row (`checkin_rows_among`).
+# What a check-in's serializers read of its row (`checkin_rows_among`), and of
+# its responses'.
 COLUMNS = (
     "id",
     "owner",
@@ -66,7 +66,7 @@ COLUMNS = (
     "created_at",
     "updated_at",
 )
-_RESPONSE_COLUMNS = ("id", "checkin", "kind", "note", "created_at")
+RESPONSE_COLUMNS = ("id", "checkin", "kind", "note", "created_at")
 _LINK_COLUMNS = ("checkin_id", "trigger_id")
 
 
@@ -86,7 +86,7 @@ def checkin_rows_among(viewer: Viewer, ids: list[Any]) -> list[dict[str, Any]]:
     ]
     given: dict[Any, list[dict[str, Any]]] = {row["id"]: [] for row in checkins}
     for response in compiled.values_among(
-        _responses, viewer, list(given), _RESPONSE_COLUMNS, by="checkin"
+        _responses, viewer, list(given), RESPONSE_COLUMNS, by="checkin"
     ):
         given[response["checkin"]].append(open_values(Response, response))
     mine: dict[Any, list[Any]] = {r["id"]: [] for r in checkins if r["owner"] == viewer.user_id}
@@ -124,7 +124,7 @@ def partner_checkins(*, viewer: Viewer) -> QuerySet[CheckIn]:
     """The partner's answers shared with the viewer right now, with the responses
     in this partnership. Not their linked triggers: the partner's view names none."""
     shared = CheckIn.objects.shared_with(viewer)
-    return _with_responses(shared, partnership_id=viewer.partnership_id)
+    return _with_responses(shared, viewer=viewer)
 
 
 def partner_checkin(*, viewer: Viewer, checkin_id: Any) -> CheckIn:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.db.models import Field, Model
 from django.db.models.manager import BaseManager
 from django.utils import timezone
 from rest_framework import serializers
@@ -18,6 +19,7 @@ from attune.api.fields import (
 )
 from checkins.content import FEELINGS, QUESTIONS
 from checkins.models import CheckIn, Prompt, Response, Schedule, linked_trigger_ids
+from checkins.selectors import COLUMNS, RESPONSE_COLUMNS
 
 MAX_TIMES = 4
 NOTE_TEXT = 2000
@@ -117,39 +119,32 @@ def _response(response: Response | Mapping[str, Any], zone: Any) -> dict[str, An
 
 
 def _response_row(response: Response) -> dict[str, Any]:
-    return {
-        "id": response.pk,
-        "kind": response.kind,
-        "note": response.note,
-        "created_at": response.created_at,
-    }
+    """An instance as the row `checkins.selectors.checkin_rows_among` reads."""
+    return {name: getattr(response, attname) for name, attname in _RESPONSE_ATTRIBUTES}
 
 
 def _answer(row: Mapping[str, Any]) -> dict[str, Any]:
     """The answer itself, as both views show it, in their order."""
-    return {name: row[name] for name in ("pleasantness", "energy", "feelings", "need", "note")}
+    return {name: row[name] for name in CheckIn.SHARED_FIELDS}
 
 
 def _checkin_row(checkin: CheckIn) -> dict[str, Any]:
     """An instance as the row `checkins.selectors.checkin_rows_among` reads."""
-    row = {
-        "id": checkin.pk,
-        "owner": checkin.owner_id,
-        "prompt": checkin.prompt_id,
-        "pleasantness": checkin.pleasantness,
-        "energy": checkin.energy,
-        "feelings": checkin.feelings,
-        "need": checkin.need,
-        "note": checkin.note,
-        "shared_with": checkin.shared_with_id,
-        "shared_at": checkin.shared_at,
-        "created_at": checkin.created_at,
-        "updated_at": checkin.updated_at,
-    }
+    row = {name: getattr(checkin, attname) for name, attname in _CHECKIN_ATTRIBUTES}
     for name in ("visible_responses", "linked_trigger_ids"):
         if hasattr(checkin, name):
             row[name] = getattr(checkin, name)
     return row
+
+
+def _attributes(model: type[Model], columns: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(the column as `values()` names it, the instance attribute holding it)."""
+    fields = [model._meta.get_field(name) for name in columns]
+    return [(field.name, field.attname) for field in fields if isinstance(field, Field)]
+
+
+_CHECKIN_ATTRIBUTES = _attributes(CheckIn, COLUMNS)
+_RESPONSE_ATTRIBUTES = _attributes(Response, RESPONSE_COLUMNS)
 
 
 class CheckInListSerializer(serializers.ListSerializer):
